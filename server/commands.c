@@ -6,7 +6,12 @@
 
 #include <string.h>
 
+int fl_cmd_run(int argc, char **argv);
+extern const char fl_cmd_run_usage[];
+
 const fl_command fl_commands[] = {
+    {"run", "execute a plan's scenarios with real faults; verdicts and reports",
+     fl_cmd_run_usage, fl_cmd_run},
     {NULL, NULL, NULL, NULL},
 };
 
