@@ -144,8 +144,11 @@ static void pick_victims(fl_fault *f, fl_cluster *c, fl_rng *rng) {
     int leader = 0;
     if (!strcmp(t, "leader") || !strcmp(t, "non-leader")) {
         leader = fl_cluster_leader(c);
-        fl_buf_printf(&f->injector, "leader asked: %s; ", leader ? "" : "unknown (random node)");
-        if (leader) fl_buf_printf(&f->injector, "n%d; ", leader);
+        if (leader)
+            fl_buf_printf(&f->injector, "leader (asked the cluster) is n%d; ", leader);
+        else
+            fl_buf_printf(&f->injector, "leader unknown (the leader command answered nothing), "
+                                        "random node; ");
     }
     if (!strcmp(t, "leader")) {
         f->victims[f->nvictims++] = leader ? leader : 1 + fl_rng_range(rng, n);
@@ -210,7 +213,7 @@ void fl_nemesis_begin(fl_fault *f, fl_cluster *c, fl_history *h, fl_rng *rng, do
     pick_victims(f, c, rng);
     h->fault_epoch = f->epoch;
     json_t *val = json_pack("{s:s,s:o,s:i,s:f}", "kind", ns->kind_name, "nodes", victims_json(f),
-                            "fault_epoch", f->epoch, "at_s", t);
+                            "fault_epoch", f->epoch, "at_s", (double)(long long)(t * 1000) / 1000);
     switch (ns->kind) {
         case FL_NEM_KILL:
         case FL_NEM_RESTART:
@@ -400,7 +403,7 @@ void fl_nemesis_end(fl_fault *f, fl_cluster *c, fl_history *h, double t) {
     int still = 0; /* another fault may still be active: the caller resets fault_epoch */
     (void)still;
     json_t *val = json_pack("{s:s,s:o,s:i,s:f}", "kind", ns->kind_name, "nodes", victims_json(f),
-                            "fault_epoch", f->epoch, "at_s", t);
+                            "fault_epoch", f->epoch, "at_s", (double)(long long)(t * 1000) / 1000);
     fl_history_nemesis(h, "stop", val);
 }
 

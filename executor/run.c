@@ -187,6 +187,7 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             progress(o->progress, "    re-run checker: %s\n", chk_name(rr->chk));
             break;
         }
+        in.faults_proven = r->faults_proven;
         if (k == 0) {
             in.first = r->chk;
             in.ops_recorded = r->ops;

@@ -358,7 +358,8 @@ void fl_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FI
         json_array_append_new(
             out->landing,
             json_pack("{s:s,s:o,s:f,s:f,s:s,s:s,s:b,s:s?,s:o}", "fault", f->spec->kind_name,
-                      "nodes", json_pack("[]"), "at_s", f->started, "end_s", f->ended,
+                      "nodes", json_pack("[]"), "at_s", (double)(long long)(f->started * 1000) / 1000,
+                      "end_s", (double)(long long)(f->ended * 1000) / 1000,
                       "injector", fl_buf_cstr(&f->injector), "victim", fl_buf_cstr(&f->victim),
                       "proven", proven, "reason", reason[0] ? reason : NULL, "evidence", evs));
         json_t *nodes = json_object_get(json_array_get(out->landing, i), "nodes");
