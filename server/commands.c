@@ -6,7 +6,11 @@
 
 #include <string.h>
 
+int fl_cmd_check(int argc, char **argv);
+extern const char fl_cmd_check_usage[];
+
 const fl_command fl_commands[] = {
+    {"check", "check histories with consistency checkers", fl_cmd_check_usage, fl_cmd_check},
     {NULL, NULL, NULL, NULL},
 };
 
