@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int fl_client_start(fl_client *cl, fl_cluster *c, int process, const char *log_dir,
+int fl_exec_client_start(fl_client *cl, fl_cluster *c, int process, const char *log_dir,
                     fl_error *err) {
     memset(cl, 0, sizeof *cl);
     cl->process = process;
@@ -28,19 +28,19 @@ int fl_client_start(fl_client *cl, fl_cluster *c, int process, const char *log_d
     snprintf(menv, sizeof menv, "FAULTLINE_MODEL=%s", c->sc->model);
     char *env[8];
     int k = 0;
-    char **base = fl_cluster_env(c);
+    char **base = fl_exec_cluster_env(c);
     for (int i = 0; base[i]; i++) env[k++] = base[i];
     env[k++] = penv;
     env[k++] = tenv;
     env[k++] = menv;
     env[k] = NULL;
-    fl_spawn s = {cmd, log, fl_cluster_cmd_ns(c), 1, 1, env};
-    int rc = fl_proc_start(&s, &cl->proc, err);
+    fl_spawn s = {cmd, log, fl_exec_cluster_cmd_ns(c), 1, 1, env};
+    int rc = fl_exec_proc_start(&s, &cl->proc, err);
     free(cmd);
     return rc;
 }
 
-int fl_client_send(fl_client *cl, long long id, json_t *op) {
+int fl_exec_client_send(fl_client *cl, long long id, json_t *op) {
     json_t *req = json_deep_copy(op);
     json_object_set_new(req, "id", json_integer(id));
     char *s = json_dumps(req, JSON_COMPACT);
@@ -63,11 +63,11 @@ int fl_client_send(fl_client *cl, long long id, json_t *op) {
     cl->busy = 1;
     cl->req_id = id;
     cl->op = op;
-    cl->sent_at = fl_now();
+    cl->sent_at = fl_exec_now();
     return 0;
 }
 
-json_t *fl_client_read(fl_client *cl, int *bad, int *eof) {
+json_t *fl_exec_client_read(fl_client *cl, int *bad, int *eof) {
     *bad = 0;
     *eof = 0;
     char buf[8192];
@@ -97,8 +97,8 @@ json_t *fl_client_read(fl_client *cl, int *bad, int *eof) {
     }
 }
 
-void fl_client_stop(fl_client *cl) {
-    fl_proc_kill(&cl->proc);
+void fl_exec_client_stop(fl_client *cl) {
+    fl_exec_proc_kill(&cl->proc);
     fl_buf_free(&cl->rbuf);
     json_decref(cl->op);
     cl->op = NULL;

@@ -40,19 +40,19 @@ static int port_busy(int port) {
     return r < 0;
 }
 
-const char *fl_cluster_cmd_ns(fl_cluster *c) {
+const char *fl_exec_cluster_cmd_ns(fl_cluster *c) {
     return c->use_netns ? c->net.client_ns : NULL;
 }
 
 static char **env_store[64];
 
-char **fl_cluster_env(fl_cluster *c) {
+char **fl_exec_cluster_env(fl_cluster *c) {
     static char nodes[1100], path[4200], adir[600];
     static char *env[4];
     snprintf(nodes, sizeof nodes, "%s", c->nodes_env);
     const char *old = getenv("PATH");
-    snprintf(path, sizeof path, "PATH=%s:%s", fl_adapter_dir(), old ? old : "/usr/bin:/bin");
-    snprintf(adir, sizeof adir, "FAULTLINE_ADAPTER_DIR=%s", fl_adapter_dir());
+    snprintf(path, sizeof path, "PATH=%s:%s", fl_exec_adapter_dir(), old ? old : "/usr/bin:/bin");
+    snprintf(adir, sizeof adir, "FAULTLINE_ADAPTER_DIR=%s", fl_exec_adapter_dir());
     env[0] = nodes;
     env[1] = path;
     env[2] = adir;
@@ -65,7 +65,7 @@ static int start_node(fl_cluster *c, int i, fl_error *err) {
     fl_node *nd = &c->nodes[i];
     char *envs[8];
     int k = 0;
-    char **base = fl_cluster_env(c);
+    char **base = fl_exec_cluster_env(c);
     for (int j = 0; base[j]; j++) envs[k++] = base[j];
     static char ft[4][700];
     if (c->faketime && nd->faketime_file[0]) {
@@ -77,10 +77,10 @@ static int start_node(fl_cluster *c, int i, fl_error *err) {
     }
     envs[k] = NULL;
     fl_spawn s = {nd->cmd, nd->log_path, c->use_netns ? c->net.node_ns[i] : NULL, 0, 0, envs};
-    return fl_proc_start(&s, &nd->proc, err);
+    return fl_exec_proc_start(&s, &nd->proc, err);
 }
 
-int fl_cluster_start(fl_cluster *c, const fl_scenario *sc, const char *run_dir, int faketime,
+int fl_exec_cluster_start(fl_cluster *c, const fl_scenario *sc, const char *run_dir, int faketime,
                      fl_error *err) {
     memset(c, 0, sizeof *c);
     c->sc = sc;
@@ -95,7 +95,7 @@ int fl_cluster_start(fl_cluster *c, const fl_scenario *sc, const char *run_dir, 
         return -1;
     }
     c->faketime = faketime;
-    if (c->use_netns && fl_netns_setup(&c->net, c->n, err) < 0) return -1;
+    if (c->use_netns && fl_exec_netns_setup(&c->net, c->n, err) < 0) return -1;
     for (int i = 0; i < c->n; i++) {
         snprintf(c->addrs[i].host, sizeof c->addrs[i].host, "%s",
                  c->use_netns ? c->net.addr[i] : "127.0.0.1");
@@ -124,7 +124,7 @@ int fl_cluster_start(fl_cluster *c, const fl_scenario *sc, const char *run_dir, 
         if (faketime) {
             snprintf(nd->faketime_file, sizeof nd->faketime_file, "%s/faketime-n%d", run_dir,
                      i + 1);
-            if (fl_write_text(nd->faketime_file, "+0\n", err) < 0) return -1;
+            if (fl_exec_write_text(nd->faketime_file, "+0\n", err) < 0) return -1;
         }
         nd->cmd = fl_template_expand(sc->start[i], i + 1, c->n, c->addrs, nd->dir, err);
         if (!nd->cmd) return -1;
@@ -134,53 +134,53 @@ int fl_cluster_start(fl_cluster *c, const fl_scenario *sc, const char *run_dir, 
     return 0;
 }
 
-int fl_cluster_node_healthy(fl_cluster *c, int node, double timeout_s) {
+int fl_exec_cluster_node_healthy(fl_cluster *c, int node, double timeout_s) {
     fl_error err;
     fl_node *nd = &c->nodes[node - 1];
-    if (fl_proc_poll(&nd->proc)) return 0;
+    if (fl_exec_proc_poll(&nd->proc)) return 0;
     char *cmd = fl_template_expand(c->sc->health, node, c->n, c->addrs, nd->dir, &err);
     if (!cmd) return 0;
-    int rc = fl_run_cmd(cmd, fl_cluster_cmd_ns(c), fl_cluster_env(c), timeout_s, NULL);
+    int rc = fl_exec_run_cmd(cmd, fl_exec_cluster_cmd_ns(c), fl_exec_cluster_env(c), timeout_s, NULL);
     free(cmd);
     return rc == 0;
 }
 
-int fl_cluster_wait_ready(fl_cluster *c, unsigned mask, double timeout_s, char *why,
+int fl_exec_cluster_wait_ready(fl_cluster *c, unsigned mask, double timeout_s, char *why,
                           size_t cap) {
-    double deadline = fl_now() + timeout_s;
+    double deadline = fl_exec_now() + timeout_s;
     unsigned ready = 0;
-    while (!fl_stop_requested()) {
+    while (!fl_exec_stop_requested()) {
         for (int i = 0; i < c->n; i++) {
             if (!(mask & (1u << i)) || (ready & (1u << i))) continue;
-            if (fl_proc_poll(&c->nodes[i].proc)) {
+            if (fl_exec_proc_poll(&c->nodes[i].proc)) {
                 snprintf(why, cap, "node %d exited during start (status %d); see logs/n%d.log",
                          i + 1, c->nodes[i].proc.status, i + 1);
                 return -1;
             }
-            if (fl_cluster_node_healthy(c, i + 1, 1.0)) ready |= 1u << i;
+            if (fl_exec_cluster_node_healthy(c, i + 1, 1.0)) ready |= 1u << i;
         }
         if ((ready & mask) == mask) return 0;
-        if (fl_now() > deadline) break;
-        fl_sleep(0.1);
+        if (fl_exec_now() > deadline) break;
+        fl_exec_sleep(0.1);
     }
     snprintf(why, cap, "nodes not healthy after %.0f s (health command: %s)", timeout_s,
              c->sc->health);
     return -1;
 }
 
-int fl_cluster_restart_node(fl_cluster *c, int node, fl_error *err) {
+int fl_exec_cluster_restart_node(fl_cluster *c, int node, fl_error *err) {
     fl_node *nd = &c->nodes[node - 1];
-    fl_proc_kill(&nd->proc);
+    fl_exec_proc_kill(&nd->proc);
     return start_node(c, node - 1, err);
 }
 
-int fl_cluster_leader(fl_cluster *c) {
+int fl_exec_cluster_leader(fl_cluster *c) {
     if (!c->sc->leader) return 0;
     fl_error err;
     char *cmd = fl_template_expand(c->sc->leader, 1, c->n, c->addrs, c->nodes[0].dir, &err);
     if (!cmd) return 0;
     fl_buf out = FL_BUF_INIT;
-    int rc = fl_run_cmd(cmd, fl_cluster_cmd_ns(c), fl_cluster_env(c), 2.0, &out);
+    int rc = fl_exec_run_cmd(cmd, fl_exec_cluster_cmd_ns(c), fl_exec_cluster_env(c), 2.0, &out);
     free(cmd);
     int leader = 0;
     if (rc == 0 && out.data) leader = atoi(out.data);
@@ -188,13 +188,13 @@ int fl_cluster_leader(fl_cluster *c) {
     return leader >= 1 && leader <= c->n ? leader : 0;
 }
 
-void fl_cluster_stop(fl_cluster *c) {
+void fl_exec_cluster_stop(fl_cluster *c) {
     for (int i = 0; c->nodes && i < c->n; i++) {
-        fl_proc_signal(&c->nodes[i].proc, SIGCONT);
-        fl_proc_kill(&c->nodes[i].proc);
+        fl_exec_proc_signal(&c->nodes[i].proc, SIGCONT);
+        fl_exec_proc_kill(&c->nodes[i].proc);
         free(c->nodes[i].cmd);
     }
-    if (c->use_netns && c->net.hub_ns[0]) fl_netns_teardown(&c->net);
+    if (c->use_netns && c->net.hub_ns[0]) fl_exec_netns_teardown(&c->net);
     free(c->nodes);
     free(c->addrs);
     c->nodes = NULL;

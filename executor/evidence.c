@@ -6,7 +6,7 @@
  * searched line by line with the pcre2 pattern. `command` entries run inside the fault
  * window (placeholders expanded, in the clients' namespace) and match when they exit 0 and,
  * if a pattern is given, their output matches it. The result and a quoted detail leave in
- * fl_evidence_state.
+ * fl_exec_evidence_state.
  */
 #include "exec.h"
 
@@ -20,7 +20,7 @@ static long file_size(const char *path) {
     return stat(path, &st) == 0 ? (long)st.st_size : 0;
 }
 
-static int node_selected(const fl_evidence_state *e, const fl_fault *f, int node) {
+static int node_selected(const fl_exec_evidence_state *e, const fl_fault *f, int node) {
     const char *sel = e->spec->node;
     if (!strcmp(sel, "any") || !strcmp(sel, "all")) return 1;
     if (!strcmp(sel, "target")) {
@@ -37,12 +37,12 @@ static int node_selected(const fl_evidence_state *e, const fl_fault *f, int node
     return atoi(num) == node;
 }
 
-void fl_evidence_mark(fl_evidence_state *e, fl_cluster *c) {
+void fl_exec_evidence_mark(fl_exec_evidence_state *e, fl_cluster *c) {
     for (int i = 0; i < c->n && i < 16; i++) e->offsets[i] = file_size(c->nodes[i].log_path);
     e->marked = 1;
 }
 
-void fl_evidence_close(fl_evidence_state *e, fl_cluster *c) {
+void fl_exec_evidence_close(fl_exec_evidence_state *e, fl_cluster *c) {
     if (e->closed || !e->marked) return;
     for (int i = 0; i < c->n && i < 16; i++) e->ends[i] = file_size(c->nodes[i].log_path);
     e->closed = 1;
@@ -77,7 +77,7 @@ static int match(const char *pattern, const char *text, size_t len, char *hit, s
     return ok;
 }
 
-void fl_evidence_command(fl_evidence_state *e, fl_cluster *c, const fl_fault *f) {
+void fl_exec_evidence_command(fl_exec_evidence_state *e, fl_cluster *c, const fl_fault *f) {
     fl_error err;
     int node = f && f->nvictims ? f->victims[0] : 1;
     char *cmd = fl_template_expand(e->spec->command, node, c->n, c->addrs,
@@ -88,7 +88,7 @@ void fl_evidence_command(fl_evidence_state *e, fl_cluster *c, const fl_fault *f)
         return;
     }
     fl_buf out = FL_BUF_INIT;
-    int rc = fl_run_cmd(cmd, fl_cluster_cmd_ns(c), fl_cluster_env(c), 5.0, &out);
+    int rc = fl_exec_run_cmd(cmd, fl_exec_cluster_cmd_ns(c), fl_exec_cluster_env(c), 5.0, &out);
     char hit[300] = "", perr[200] = "";
     const char *txt = fl_buf_cstr(&out);
     if (rc == 0 && (!e->spec->pattern ||
@@ -106,13 +106,13 @@ void fl_evidence_command(fl_evidence_state *e, fl_cluster *c, const fl_fault *f)
     fl_buf_free(&out);
 }
 
-void fl_evidence_judge(fl_evidence_state *e, fl_cluster *c, const fl_fault *f) {
+void fl_exec_evidence_judge(fl_exec_evidence_state *e, fl_cluster *c, const fl_fault *f) {
     if (!strcmp(e->spec->kind, "command")) return; /* decided when it ran */
     if (!e->marked) {
         snprintf(e->detail, sizeof e->detail, "its fault never started");
         return;
     }
-    fl_evidence_close(e, c);
+    fl_exec_evidence_close(e, c);
     for (int i = 0; i < c->n && i < 16; i++) {
         if (!node_selected(e, f, i + 1)) continue;
         long from = e->offsets[i], to = e->ends[i];

@@ -30,7 +30,7 @@ typedef enum {
     FL_NEM_LOSS
 } fl_nem_kind;
 
-typedef struct fl_nemesis_spec {
+typedef struct fl_exec_nemesis_spec {
     fl_nem_kind kind;
     char *kind_name;    /* as written in the plan */
     char *target;       /* random | leader | minority | majority | node-N */
@@ -41,9 +41,9 @@ typedef struct fl_nemesis_spec {
     double probability; /* loss: drop probability */
     int delay_ms;       /* latency */
     int line;           /* line in the plan file */
-} fl_nemesis_spec;
+} fl_exec_nemesis_spec;
 
-typedef struct fl_evidence_spec {
+typedef struct fl_exec_evidence_spec {
     char *kind;     /* "log" or "command" */
     char *node;     /* log: "target", "any", "N" or "node-N" */
     char *pattern;  /* pcre2 pattern (log: over node log lines; command: over its output) */
@@ -51,7 +51,7 @@ typedef struct fl_evidence_spec {
     double within_s; /* log: search the lines written within this many s after the start */
     int fault;       /* index of the nemesis entry it proves (default 0) */
     int line;
-} fl_evidence_spec;
+} fl_exec_evidence_spec;
 
 typedef struct fl_mix_entry {
     char *f;
@@ -80,9 +80,9 @@ typedef struct fl_scenario {
     long long seed;
     int seeds; /* seeds the hardening budget needs (run.seeds, default 3) */
     /* faults and evidence */
-    fl_nemesis_spec *nemesis;
+    fl_exec_nemesis_spec *nemesis;
     int nnemesis;
-    fl_evidence_spec *evidence;
+    fl_exec_evidence_spec *evidence;
     int nevidence;
     char *checker_name, *checker_model;
     int needs_netns; /* a partition or loss nemesis: nodes go into namespaces */
@@ -96,14 +96,14 @@ typedef struct fl_plan {
     int n;
 } fl_plan;
 
-int fl_plan_load(const char *path, fl_plan *plan, fl_error *err);
-void fl_plan_free(fl_plan *plan);
+int fl_exec_plan_load(const char *path, fl_plan *plan, fl_error *err);
+void fl_exec_plan_free(fl_plan *plan);
 
 /* ---- time, processes --------------------------------------------------------------------- */
 
-double fl_now(void); /* monotonic seconds */
-int64_t fl_now_ns(void);
-void fl_sleep(double s);
+double fl_exec_now(void); /* monotonic seconds */
+int64_t fl_exec_now_ns(void);
+void fl_exec_sleep(double s);
 
 typedef struct fl_proc {
     pid_t pid;   /* process (and group) id; 0 when not running */
@@ -123,28 +123,28 @@ typedef struct fl_spawn {
 
 /* Starts a process in its own process group, as our child; it dies with us (PDEATHSIG).
  * Registered for teardown. Returns 0 or -1 with err. */
-int fl_proc_start(const fl_spawn *s, fl_proc *p, fl_error *err);
+int fl_exec_proc_start(const fl_spawn *s, fl_proc *p, fl_error *err);
 /* SIGKILLs the whole group and reaps the leader (blocking). */
-void fl_proc_kill(fl_proc *p);
+void fl_exec_proc_kill(fl_proc *p);
 /* Sends `sig` to the group. */
-int fl_proc_signal(fl_proc *p, int sig);
+int fl_exec_proc_signal(fl_proc *p, int sig);
 /* Non-blocking reap: 1 when the process has exited (now or before). */
-int fl_proc_poll(fl_proc *p);
+int fl_exec_proc_poll(fl_proc *p);
 /* Runs a command to completion with a timeout; output (stdout+stderr) into `out` when not
  * NULL. Returns the exit status (0..255), 124 on timeout, -1 when it could not start. */
-int fl_run_cmd(const char *cmd, const char *netns, char **env_extra, double timeout_s,
+int fl_exec_run_cmd(const char *cmd, const char *netns, char **env_extra, double timeout_s,
                fl_buf *out);
 /* Kills every registered process group and deletes registered namespaces (idempotent;
  * async-signal-unsafe parts are avoided in the signal path). */
-void fl_teardown_all(void);
+void fl_exec_teardown_all(void);
 /* Installs SIGINT/SIGTERM handlers that set the stop flag. */
-void fl_signals_install(void);
-int fl_stop_requested(void);
+void fl_exec_signals_install(void);
+int fl_exec_stop_requested(void);
 /* The state letter of /proc/PID/stat ('R', 'S', 'T', 'Z'...), or 0 when gone. */
-char fl_proc_state(pid_t pid);
+char fl_exec_proc_state(pid_t pid);
 /* Registers/unregisters a namespace for teardown. */
-void fl_netns_register(const char *name);
-void fl_netns_unregister(const char *name);
+void fl_exec_netns_register(const char *name);
+void fl_exec_netns_unregister(const char *name);
 
 /* ---- namespaces (partitions, loss) ------------------------------------------------------- */
 
@@ -160,16 +160,16 @@ typedef struct fl_netnet {
 } fl_netnet;
 
 /* Probes whether namespaces, veth, bridges and iptables work here; reason on failure. */
-int fl_netns_probe(char *reason, size_t cap);
-int fl_netns_setup(fl_netnet *nn, int nodes, fl_error *err);
-void fl_netns_teardown(fl_netnet *nn);
+int fl_exec_netns_probe(char *reason, size_t cap);
+int fl_exec_netns_setup(fl_netnet *nn, int nodes, fl_error *err);
+void fl_exec_netns_teardown(fl_netnet *nn);
 /* Cuts node `i` (0-based) from the nodes in `peers` (bitmask); one_way: only drop what i
  * receives. */
-int fl_netns_cut(fl_netnet *nn, int i, unsigned peers, int one_way, fl_buf *log);
-int fl_netns_loss(fl_netnet *nn, int i, double probability, fl_buf *log);
-void fl_netns_heal(fl_netnet *nn, int i);
+int fl_exec_netns_cut(fl_netnet *nn, int i, unsigned peers, int one_way, fl_buf *log);
+int fl_exec_netns_loss(fl_netnet *nn, int i, double probability, fl_buf *log);
+void fl_exec_netns_heal(fl_netnet *nn, int i);
 /* Sum of the packet counters of faultline's DROP rules in node i's namespace. */
-long long fl_netns_drop_packets(fl_netnet *nn, int i);
+long long fl_exec_netns_drop_packets(fl_netnet *nn, int i);
 
 /* ---- cluster ----------------------------------------------------------------------------- */
 
@@ -195,31 +195,31 @@ typedef struct fl_cluster {
     int faketime;         /* libfaketime preloaded */
 } fl_cluster;
 
-int fl_cluster_start(fl_cluster *c, const fl_scenario *sc, const char *run_dir, int faketime,
+int fl_exec_cluster_start(fl_cluster *c, const fl_scenario *sc, const char *run_dir, int faketime,
                      fl_error *err);
 /* Polls the health command until every node (mask) is ready or timeout. Returns 0 when
  * ready, -1 with a reason otherwise. */
-int fl_cluster_wait_ready(fl_cluster *c, unsigned mask, double timeout_s, char *why,
+int fl_exec_cluster_wait_ready(fl_cluster *c, unsigned mask, double timeout_s, char *why,
                           size_t cap);
-int fl_cluster_node_healthy(fl_cluster *c, int node, double timeout_s);
-int fl_cluster_restart_node(fl_cluster *c, int node, fl_error *err);
+int fl_exec_cluster_node_healthy(fl_cluster *c, int node, double timeout_s);
+int fl_exec_cluster_restart_node(fl_cluster *c, int node, fl_error *err);
 /* The leader's node number from the plan's leader command, or 0 when unknown. */
-int fl_cluster_leader(fl_cluster *c);
-void fl_cluster_stop(fl_cluster *c);
+int fl_exec_cluster_leader(fl_cluster *c);
+void fl_exec_cluster_stop(fl_cluster *c);
 /* The environment for clients/commands run against the cluster ("FAULTLINE_NODES=...",
  * "PATH=<adapters>:..."), NULL-terminated, static storage per cluster. */
-char **fl_cluster_env(fl_cluster *c);
-const char *fl_cluster_cmd_ns(fl_cluster *c); /* namespace for clients, or NULL */
+char **fl_exec_cluster_env(fl_cluster *c);
+const char *fl_exec_cluster_cmd_ns(fl_cluster *c); /* namespace for clients, or NULL */
 
 /* ---- workload + history ------------------------------------------------------------------ */
 
 typedef struct fl_rng {
     uint64_t s;
 } fl_rng;
-void fl_rng_seed(fl_rng *r, uint64_t seed);
-uint64_t fl_rng_next(fl_rng *r);
-double fl_rng_unit(fl_rng *r);
-int fl_rng_range(fl_rng *r, int n); /* 0..n-1 */
+void fl_exec_rng_seed(fl_rng *r, uint64_t seed);
+uint64_t fl_exec_rng_next(fl_rng *r);
+double fl_exec_rng_unit(fl_rng *r);
+int fl_exec_rng_range(fl_rng *r, int n); /* 0..n-1 */
 
 typedef struct fl_workload {
     const fl_scenario *sc;
@@ -228,13 +228,13 @@ typedef struct fl_workload {
     int accounts;
 } fl_workload;
 
-void fl_workload_init(fl_workload *w, const fl_scenario *sc, long long seed);
+void fl_exec_workload_init(fl_workload *w, const fl_scenario *sc, long long seed);
 /* The next op as a JSON object {"f", "key"?, "value"?} (new reference). */
-json_t *fl_workload_next(fl_workload *w);
+json_t *fl_exec_workload_next(fl_workload *w);
 /* 1 when the model is one the generator knows. */
-int fl_workload_model_known(const char *model);
+int fl_exec_workload_model_known(const char *model);
 
-typedef struct fl_history {
+typedef struct fl_rec {
     fl_buf events;  /* history.jsonl */
     fl_buf nemesis; /* nemesis.jsonl */
     int64_t t0_ns;
@@ -246,18 +246,18 @@ typedef struct fl_history {
     int ntimeout_at, timeout_cap;
     double *lat_at, *lat_s; /* completion time and latency of each ok/fail op */
     int nlat, lat_cap;
-} fl_history;
+} fl_rec;
 
 /* Notes a timeout / a completed op's latency (for landing evidence). */
-void fl_history_note_timeout(fl_history *h, double t);
-void fl_history_note_latency(fl_history *h, double t, double latency);
+void fl_exec_rec_note_timeout(fl_rec *h, double t);
+void fl_exec_rec_note_latency(fl_rec *h, double t, double latency);
 
-void fl_history_init(fl_history *h);
-void fl_history_free(fl_history *h);
+void fl_exec_rec_init(fl_rec *h);
+void fl_exec_rec_free(fl_rec *h);
 /* Appends one event; `op` holds f/key/value; type "invoke", "ok", "fail", "info". */
-void fl_history_op(fl_history *h, int process, const char *type, json_t *op, const char *node,
+void fl_exec_rec_op(fl_rec *h, int process, const char *type, json_t *op, const char *node,
                    const char *error);
-void fl_history_nemesis(fl_history *h, const char *f, json_t *value /* stolen */);
+void fl_exec_rec_nemesis(fl_rec *h, const char *f, json_t *value /* stolen */);
 
 /* ---- clients ----------------------------------------------------------------------------- */
 
@@ -271,18 +271,18 @@ typedef struct fl_client {
     fl_buf rbuf;       /* partial reply line */
 } fl_client;
 
-int fl_client_start(fl_client *cl, fl_cluster *c, int process, const char *log_dir,
+int fl_exec_client_start(fl_client *cl, fl_cluster *c, int process, const char *log_dir,
                     fl_error *err);
-int fl_client_send(fl_client *cl, long long id, json_t *op);
+int fl_exec_client_send(fl_client *cl, long long id, json_t *op);
 /* Reads what is available; returns a reply object (new ref) when a full line arrived,
  * NULL otherwise; *bad set when the line was not a valid reply. */
-json_t *fl_client_read(fl_client *cl, int *bad, int *eof);
-void fl_client_stop(fl_client *cl);
+json_t *fl_exec_client_read(fl_client *cl, int *bad, int *eof);
+void fl_exec_client_stop(fl_client *cl);
 
 /* ---- nemesis + evidence ------------------------------------------------------------------ */
 
 typedef struct fl_fault {
-    const fl_nemesis_spec *spec;
+    const fl_exec_nemesis_spec *spec;
     int index;            /* position in the plan's nemesis list */
     int epoch;            /* fault_epoch id */
     int victims[16];      /* node numbers (1-based) */
@@ -309,32 +309,32 @@ typedef struct fl_fault {
 } fl_fault;
 
 /* Whether the fault can be injected here; fills reason when not. */
-int fl_nemesis_env_ok(const fl_scenario *sc, const fl_nemesis_spec *ns, char *reason,
+int fl_exec_nemesis_env_ok(const fl_scenario *sc, const fl_exec_nemesis_spec *ns, char *reason,
                       size_t cap);
-void fl_nemesis_begin(fl_fault *f, fl_cluster *c, fl_history *h, fl_rng *rng, double t);
-void fl_nemesis_tick(fl_fault *f, fl_cluster *c, fl_history *h, double t);
-void fl_nemesis_end(fl_fault *f, fl_cluster *c, fl_history *h, double t);
+void fl_exec_nemesis_begin(fl_fault *f, fl_cluster *c, fl_rec *h, fl_rng *rng, double t);
+void fl_exec_nemesis_tick(fl_fault *f, fl_cluster *c, fl_rec *h, double t);
+void fl_exec_nemesis_end(fl_fault *f, fl_cluster *c, fl_rec *h, double t);
 /* After the run: decides `proven` from what was gathered. */
-void fl_nemesis_judge(fl_fault *f, fl_history *h);
-void fl_fault_free(fl_fault *f);
+void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h);
+void fl_exec_fault_free(fl_fault *f);
 
-/* Plan evidence entries: log offsets are taken at the fault start (fl_evidence_mark) and
+/* Plan evidence entries: log offsets are taken at the fault start (fl_exec_evidence_mark) and
  * the log text written within within_s is searched afterwards. */
-typedef struct fl_evidence_state {
-    const fl_evidence_spec *spec;
+typedef struct fl_exec_evidence_state {
+    const fl_exec_evidence_spec *spec;
     int fault;            /* index of the fault it belongs to (the first one) */
     long offsets[16];     /* log sizes at the fault start */
     long ends[16];        /* log sizes at start + within_s */
     int marked, closed;
     int matched;
     char detail[512];
-} fl_evidence_state;
+} fl_exec_evidence_state;
 
-void fl_evidence_mark(fl_evidence_state *e, fl_cluster *c);
-void fl_evidence_close(fl_evidence_state *e, fl_cluster *c);
+void fl_exec_evidence_mark(fl_exec_evidence_state *e, fl_cluster *c);
+void fl_exec_evidence_close(fl_exec_evidence_state *e, fl_cluster *c);
 /* command evidence: runs it now (inside the fault window). */
-void fl_evidence_command(fl_evidence_state *e, fl_cluster *c, const fl_fault *f);
-void fl_evidence_judge(fl_evidence_state *e, fl_cluster *c, const fl_fault *f);
+void fl_exec_evidence_command(fl_exec_evidence_state *e, fl_cluster *c, const fl_fault *f);
+void fl_exec_evidence_judge(fl_exec_evidence_state *e, fl_cluster *c, const fl_fault *f);
 
 /* ---- one seed of one scenario ------------------------------------------------------------ */
 
@@ -356,9 +356,9 @@ typedef struct fl_seed_run {
     double workload_s, overhead_s;
 } fl_seed_run;
 
-void fl_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FILE *progress,
+void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FILE *progress,
                       fl_seed_run *out);
-void fl_seed_run_free(fl_seed_run *r);
+void fl_exec_seed_run_free(fl_seed_run *r);
 
 /* The checker glue: checks `history` with the scenario's checker. */
 fl_chk_state fl_exec_check(const fl_scenario *sc, const char *name, const fl_buf *history,
@@ -367,9 +367,9 @@ fl_chk_state fl_exec_check(const fl_scenario *sc, const char *name, const fl_buf
 /* ---- small helpers ----------------------------------------------------------------------- */
 
 /* Writes a JSON value atomically (pretty-printed, newline-terminated). */
-int fl_write_json(const char *path, const json_t *v, fl_error *err);
-int fl_write_text(const char *path, const char *text, fl_error *err);
+int fl_exec_write_json(const char *path, const json_t *v, fl_error *err);
+int fl_exec_write_text(const char *path, const char *text, fl_error *err);
 /* The folder holding the adapter programs. */
-const char *fl_adapter_dir(void);
+const char *fl_exec_adapter_dir(void);
 
 #endif

@@ -67,7 +67,7 @@ void fl_verdict_decide(const fl_verdict_input *in, fl_verdict_output *out);
 
 /* Session verdict (FAIL, DONE, DONE_WITH_CONCERNS, INCONCLUSIVE, BLOCKED) from scenario
  * verdict strings. */
-const char *fl_session_verdict(const char *const *verdicts, int n);
+const char *fl_exec_session_verdict(const char *const *verdicts, int n);
 
 /* ---- placeholders (SPEC §4) -------------------------------------------------------------- */
 

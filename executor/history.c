@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void fl_history_init(fl_history *h) {
+void fl_exec_rec_init(fl_rec *h) {
     memset(h, 0, sizeof *h);
-    h->t0_ns = fl_now_ns();
+    h->t0_ns = fl_exec_now_ns();
 }
 
-void fl_history_free(fl_history *h) {
+void fl_exec_rec_free(fl_rec *h) {
     fl_buf_free(&h->events);
     fl_buf_free(&h->nemesis);
     free(h->timeout_at);
@@ -32,7 +32,7 @@ static void append_line(fl_buf *b, json_t *o) {
     free(s);
 }
 
-void fl_history_op(fl_history *h, int process, const char *type, json_t *op, const char *node,
+void fl_exec_rec_op(fl_rec *h, int process, const char *type, json_t *op, const char *node,
                    const char *error) {
     json_t *e = json_object();
     json_object_set_new(e, "process", json_integer(process));
@@ -42,7 +42,7 @@ void fl_history_op(fl_history *h, int process, const char *type, json_t *op, con
     if (key) json_object_set(e, "key", key);
     json_t *v = json_object_get(op, "value");
     json_object_set(e, "value", v ? v : json_null());
-    json_object_set_new(e, "time", json_integer(fl_now_ns() - h->t0_ns));
+    json_object_set_new(e, "time", json_integer(fl_exec_now_ns() - h->t0_ns));
     if (node) json_object_set_new(e, "node", json_string(node));
     if (error) json_object_set_new(e, "error", json_string(error));
     json_object_set_new(e, "fault_epoch", h->fault_epoch ? json_integer(h->fault_epoch)
@@ -60,13 +60,13 @@ void fl_history_op(fl_history *h, int process, const char *type, json_t *op, con
     }
 }
 
-void fl_history_nemesis(fl_history *h, const char *f, json_t *value) {
+void fl_exec_rec_nemesis(fl_rec *h, const char *f, json_t *value) {
     json_t *e = json_object();
     json_object_set_new(e, "process", json_string("nemesis"));
     json_object_set_new(e, "type", json_string("info"));
     json_object_set_new(e, "f", json_string(f));
     json_object_set_new(e, "value", value ? value : json_null());
-    json_object_set_new(e, "time", json_integer(fl_now_ns() - h->t0_ns));
+    json_object_set_new(e, "time", json_integer(fl_exec_now_ns() - h->t0_ns));
     json_object_set_new(e, "fault_epoch", h->fault_epoch ? json_integer(h->fault_epoch)
                                                          : json_null());
     append_line(&h->events, e);
@@ -74,7 +74,7 @@ void fl_history_nemesis(fl_history *h, const char *f, json_t *value) {
     json_decref(e);
 }
 
-void fl_history_note_timeout(fl_history *h, double t) {
+void fl_exec_rec_note_timeout(fl_rec *h, double t) {
     if (h->ntimeout_at == h->timeout_cap) {
         h->timeout_cap = h->timeout_cap ? h->timeout_cap * 2 : 64;
         h->timeout_at = fl_xrealloc(h->timeout_at, (size_t)h->timeout_cap * sizeof(double));
@@ -83,7 +83,7 @@ void fl_history_note_timeout(fl_history *h, double t) {
     h->timeouts++;
 }
 
-void fl_history_note_latency(fl_history *h, double t, double latency) {
+void fl_exec_rec_note_latency(fl_rec *h, double t, double latency) {
     if (h->nlat == h->lat_cap) {
         h->lat_cap = h->lat_cap ? h->lat_cap * 2 : 1024;
         h->lat_at = fl_xrealloc(h->lat_at, (size_t)h->lat_cap * sizeof(double));

@@ -5,7 +5,7 @@
  * the history and, in fl_fault, evidence text from the injector side (what was done and the
  * system's own answer: the reaped status, the DROP rule counters, the file written) and from
  * a victim side (the old PID gone and a new one serving, /proc state T, a cut node failing
- * its health check, client timeouts or latencies that rose). fl_nemesis_judge decides
+ * its health check, client timeouts or latencies that rose). fl_exec_nemesis_judge decides
  * `proven`; a fault without both sides is never proven.
  *
  * kill: SIGKILL to the node's process group, reaped with waitpid, restarted at the window's
@@ -64,15 +64,15 @@ static const char *delay_file_of(const char *cmd, char *out, size_t cap) {
 static int netem_works(char *reason, size_t cap) {
     char name[48];
     snprintf(name, sizeof name, "flnetem%d", (int)getpid());
-    fl_netns_register(name);
+    fl_exec_netns_register(name);
     char cmd[256];
     snprintf(cmd, sizeof cmd,
              "ip netns add %s && ip netns exec %s tc qdisc add dev lo root netem delay 10ms; "
              "rc=$?; ip netns del %s; exit $rc",
              name, name, name);
     fl_buf out = FL_BUF_INIT;
-    int rc = fl_run_cmd(cmd, NULL, NULL, 10, &out);
-    fl_netns_unregister(name);
+    int rc = fl_exec_run_cmd(cmd, NULL, NULL, 10, &out);
+    fl_exec_netns_unregister(name);
     if (rc != 0) {
         snprintf(reason, cap, "tc netem failed (%.120s)", fl_buf_cstr(&out));
         for (char *p = reason; *p; p++)
@@ -82,7 +82,7 @@ static int netem_works(char *reason, size_t cap) {
     return rc == 0;
 }
 
-int fl_nemesis_env_ok(const fl_scenario *sc, const fl_nemesis_spec *ns, char *reason,
+int fl_exec_nemesis_env_ok(const fl_scenario *sc, const fl_exec_nemesis_spec *ns, char *reason,
                       size_t cap) {
     switch (ns->kind) {
         case FL_NEM_KILL:
@@ -92,7 +92,7 @@ int fl_nemesis_env_ok(const fl_scenario *sc, const fl_nemesis_spec *ns, char *re
         case FL_NEM_PARTITION:
         case FL_NEM_LOSS: {
             char why[600];
-            if (fl_netns_probe(why, sizeof why) < 0) {
+            if (fl_exec_netns_probe(why, sizeof why) < 0) {
                 snprintf(reason, cap, "%s fault needs network namespaces: %s", ns->kind_name, why);
                 return 0;
             }
@@ -143,7 +143,7 @@ static void pick_victims(fl_fault *f, fl_cluster *c, fl_rng *rng) {
     }
     int leader = 0;
     if (!strcmp(t, "leader") || !strcmp(t, "non-leader")) {
-        leader = fl_cluster_leader(c);
+        leader = fl_exec_cluster_leader(c);
         if (leader)
             fl_buf_printf(&f->injector, "leader (asked the cluster) is n%d; ", leader);
         else
@@ -151,12 +151,12 @@ static void pick_victims(fl_fault *f, fl_cluster *c, fl_rng *rng) {
                                         "random node; ");
     }
     if (!strcmp(t, "leader")) {
-        f->victims[f->nvictims++] = leader ? leader : 1 + fl_rng_range(rng, n);
+        f->victims[f->nvictims++] = leader ? leader : 1 + fl_exec_rng_range(rng, n);
         return;
     }
     if (!strcmp(t, "non-leader")) {
         int v;
-        do v = 1 + fl_rng_range(rng, n);
+        do v = 1 + fl_exec_rng_range(rng, n);
         while (n > 1 && v == leader);
         f->victims[f->nvictims++] = v;
         return;
@@ -168,7 +168,7 @@ static void pick_victims(fl_fault *f, fl_cluster *c, fl_rng *rng) {
     int order[16];
     for (int i = 0; i < n; i++) order[i] = i + 1;
     for (int i = n - 1; i > 0; i--) {
-        int j = fl_rng_range(rng, i + 1), tmp = order[i];
+        int j = fl_exec_rng_range(rng, i + 1), tmp = order[i];
         order[i] = order[j];
         order[j] = tmp;
     }
@@ -196,16 +196,16 @@ static void start_check(fl_fault *f, fl_cluster *c, int node, int kind) {
     fl_node *nd = &c->nodes[node - 1];
     char *cmd = fl_template_expand(c->sc->health, node, c->n, c->addrs, nd->dir, &err);
     if (!cmd) return;
-    fl_spawn s = {cmd, NULL, fl_cluster_cmd_ns(c), 0, 0, fl_cluster_env(c)};
-    if (fl_proc_start(&s, &f->check, &err) == 0) {
+    fl_spawn s = {cmd, NULL, fl_exec_cluster_cmd_ns(c), 0, 0, fl_exec_cluster_env(c)};
+    if (fl_exec_proc_start(&s, &f->check, &err) == 0) {
         f->check_kind = kind;
         f->check_node = node;
     }
     free(cmd);
 }
 
-void fl_nemesis_begin(fl_fault *f, fl_cluster *c, fl_history *h, fl_rng *rng, double t) {
-    const fl_nemesis_spec *ns = f->spec;
+void fl_exec_nemesis_begin(fl_fault *f, fl_cluster *c, fl_rec *h, fl_rng *rng, double t) {
+    const fl_exec_nemesis_spec *ns = f->spec;
     f->active = 1;
     f->started = t;
     f->ended = -1;
@@ -221,12 +221,12 @@ void fl_nemesis_begin(fl_fault *f, fl_cluster *c, fl_history *h, fl_rng *rng, do
                 fl_node *nd = &c->nodes[f->victims[i] - 1];
                 f->old_pid[i] = nd->proc.pid;
                 if (ns->kind == FL_NEM_RESTART && !nd->proc.exited) {
-                    fl_proc_signal(&nd->proc, SIGCONT);
-                    fl_proc_signal(&nd->proc, SIGTERM);
-                    double dl = fl_now() + 5;
-                    while (!fl_proc_poll(&nd->proc) && fl_now() < dl) fl_sleep(0.02);
+                    fl_exec_proc_signal(&nd->proc, SIGCONT);
+                    fl_exec_proc_signal(&nd->proc, SIGTERM);
+                    double dl = fl_exec_now() + 5;
+                    while (!fl_exec_proc_poll(&nd->proc) && fl_exec_now() < dl) fl_exec_sleep(0.02);
                 }
-                fl_proc_kill(&nd->proc);
+                fl_exec_proc_kill(&nd->proc);
                 int st = nd->proc.status;
                 fl_buf_printf(&f->injector, "%s pid %d (n%d) at T+%.1fs; reaped: %s %d; ",
                               ns->kind == FL_NEM_KILL ? "SIGKILL to" : "SIGTERM to",
@@ -235,7 +235,7 @@ void fl_nemesis_begin(fl_fault *f, fl_cluster *c, fl_history *h, fl_rng *rng, do
                               WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
                 if (ns->kind == FL_NEM_RESTART) {
                     fl_error err;
-                    if (fl_cluster_restart_node(c, f->victims[i], &err) == 0) {
+                    if (fl_exec_cluster_restart_node(c, f->victims[i], &err) == 0) {
                         f->new_pid[i] = nd->proc.pid;
                         fl_buf_printf(&f->injector, "started again as pid %d; ", (int)nd->proc.pid);
                     }
@@ -246,7 +246,7 @@ void fl_nemesis_begin(fl_fault *f, fl_cluster *c, fl_history *h, fl_rng *rng, do
             for (int i = 0; i < f->nvictims; i++) {
                 fl_node *nd = &c->nodes[f->victims[i] - 1];
                 f->old_pid[i] = nd->proc.pid;
-                int rc = fl_proc_signal(&nd->proc, SIGSTOP);
+                int rc = fl_exec_proc_signal(&nd->proc, SIGSTOP);
                 nd->paused = 1;
                 fl_buf_printf(&f->injector, "SIGSTOP to process group %d (n%d) at T+%.1fs: %s; ",
                               (int)nd->proc.pid, f->victims[i], t, rc == 0 ? "delivered" : "failed");
@@ -258,11 +258,11 @@ void fl_nemesis_begin(fl_fault *f, fl_cluster *c, fl_history *h, fl_rng *rng, do
             int one_way = !strcmp(ns->mode, "one-way");
             for (int i = 0; i < f->nvictims; i++) {
                 int v = f->victims[i] - 1;
-                f->drops_before += fl_netns_drop_packets(&c->net, v);
+                f->drops_before += fl_exec_netns_drop_packets(&c->net, v);
                 fl_buf log = FL_BUF_INIT;
                 int rc = ns->kind == FL_NEM_LOSS
-                             ? fl_netns_loss(&c->net, v, ns->probability, &log)
-                             : fl_netns_cut(&c->net, v, all & ~vm, one_way, &log);
+                             ? fl_exec_netns_loss(&c->net, v, ns->probability, &log)
+                             : fl_exec_netns_cut(&c->net, v, all & ~vm, one_way, &log);
                 fl_buf_printf(&f->injector, "%s on n%d (%s) at T+%.1fs: rules %s; ",
                               ns->kind == FL_NEM_LOSS ? "iptables statistic DROP" : "iptables DROP",
                               f->victims[i], c->net.addr[v], t, rc == 0 ? "installed" : "FAILED");
@@ -276,7 +276,7 @@ void fl_nemesis_begin(fl_fault *f, fl_cluster *c, fl_history *h, fl_rng *rng, do
                 char txt[64];
                 snprintf(txt, sizeof txt, "%+.0f\n", ns->skew_s);
                 fl_error err;
-                int rc = nd->faketime_file[0] ? fl_write_text(nd->faketime_file, txt, &err) : -1;
+                int rc = nd->faketime_file[0] ? fl_exec_write_text(nd->faketime_file, txt, &err) : -1;
                 fl_buf_printf(&f->injector, "libfaketime offset %+.0fs written for n%d: %s; ",
                               ns->skew_s, f->victims[i], rc == 0 ? "ok" : "failed");
                 if (nd->proc.pid && is_go_binary(nd->proc.pid))
@@ -297,18 +297,18 @@ void fl_nemesis_begin(fl_fault *f, fl_cluster *c, fl_history *h, fl_rng *rng, do
                 char txt[32];
                 snprintf(txt, sizeof txt, "%d\n", ns->delay_ms);
                 fl_error err;
-                int rc = fl_write_text(f->delay_file, txt, &err);
+                int rc = fl_exec_write_text(f->delay_file, txt, &err);
                 fl_buf_printf(&f->injector, "proxy delay %d ms written to %s: %s; ", ns->delay_ms,
                               f->delay_file, rc == 0 ? "ok" : "failed");
             }
             break;
     }
-    fl_history_nemesis(h, "start", val);
+    fl_exec_rec_nemesis(h, "start", val);
 }
 
-void fl_nemesis_tick(fl_fault *f, fl_cluster *c, fl_history *h, double t) {
+void fl_exec_nemesis_tick(fl_fault *f, fl_cluster *c, fl_rec *h, double t) {
     (void)h;
-    if (f->check.pid && !f->check.exited && fl_proc_poll(&f->check)) {
+    if (f->check.pid && !f->check.exited && fl_exec_proc_poll(&f->check)) {
         int ok = WIFEXITED(f->check.status) && WEXITSTATUS(f->check.status) == 0;
         if (f->check_kind == 1 && ok) {
             f->restarted_healthy = 1;
@@ -327,7 +327,7 @@ void fl_nemesis_tick(fl_fault *f, fl_cluster *c, fl_history *h, double t) {
     }
     if (f->active && f->spec->kind == FL_NEM_PAUSE && !f->state_t_seen && t > f->started + 0.05) {
         for (int i = 0; i < f->nvictims; i++) {
-            char st = fl_proc_state(c->nodes[f->victims[i] - 1].proc.pid);
+            char st = fl_exec_proc_state(c->nodes[f->victims[i] - 1].proc.pid);
             if (st == 'T') {
                 f->state_t_seen = 1;
                 fl_buf_printf(&f->victim, "/proc/%d/stat state T at T+%.1fs; ",
@@ -346,9 +346,9 @@ void fl_nemesis_tick(fl_fault *f, fl_cluster *c, fl_history *h, double t) {
         start_check(f, c, f->victims[0], 1);
 }
 
-void fl_nemesis_end(fl_fault *f, fl_cluster *c, fl_history *h, double t) {
+void fl_exec_nemesis_end(fl_fault *f, fl_cluster *c, fl_rec *h, double t) {
     if (!f->active) return;
-    const fl_nemesis_spec *ns = f->spec;
+    const fl_exec_nemesis_spec *ns = f->spec;
     f->active = 0;
     f->done = 1;
     f->ended = t;
@@ -357,7 +357,7 @@ void fl_nemesis_end(fl_fault *f, fl_cluster *c, fl_history *h, double t) {
             for (int i = 0; i < f->nvictims; i++) {
                 fl_error err;
                 fl_node *nd = &c->nodes[f->victims[i] - 1];
-                if (fl_cluster_restart_node(c, f->victims[i], &err) == 0) {
+                if (fl_exec_cluster_restart_node(c, f->victims[i], &err) == 0) {
                     f->new_pid[i] = nd->proc.pid;
                     fl_buf_printf(&f->injector, "n%d restarted as pid %d at T+%.1fs; ",
                                   f->victims[i], (int)nd->proc.pid, t);
@@ -369,7 +369,7 @@ void fl_nemesis_end(fl_fault *f, fl_cluster *c, fl_history *h, double t) {
         case FL_NEM_PAUSE:
             for (int i = 0; i < f->nvictims; i++) {
                 fl_node *nd = &c->nodes[f->victims[i] - 1];
-                fl_proc_signal(&nd->proc, SIGCONT);
+                fl_exec_proc_signal(&nd->proc, SIGCONT);
                 nd->paused = 0;
                 fl_buf_printf(&f->injector, "SIGCONT to n%d at T+%.1fs; ", f->victims[i], t);
             }
@@ -378,8 +378,8 @@ void fl_nemesis_end(fl_fault *f, fl_cluster *c, fl_history *h, double t) {
         case FL_NEM_LOSS:
             for (int i = 0; i < f->nvictims; i++) {
                 int v = f->victims[i] - 1;
-                f->drops_after += fl_netns_drop_packets(&c->net, v);
-                fl_netns_heal(&c->net, v);
+                f->drops_after += fl_exec_netns_drop_packets(&c->net, v);
+                fl_exec_netns_heal(&c->net, v);
             }
             fl_buf_printf(&f->injector, "DROP rule packet counters %lld -> %lld; healed at T+%.1fs; ",
                           f->drops_before, f->drops_after, t);
@@ -388,14 +388,14 @@ void fl_nemesis_end(fl_fault *f, fl_cluster *c, fl_history *h, double t) {
             for (int i = 0; i < f->nvictims; i++) {
                 fl_node *nd = &c->nodes[f->victims[i] - 1];
                 fl_error err;
-                if (nd->faketime_file[0]) fl_write_text(nd->faketime_file, "+0\n", &err);
+                if (nd->faketime_file[0]) fl_exec_write_text(nd->faketime_file, "+0\n", &err);
             }
             fl_buf_printf(&f->injector, "clock offsets reset at T+%.1fs; ", t);
             break;
         case FL_NEM_LATENCY:
             if (f->delay_file[0]) {
                 fl_error err;
-                fl_write_text(f->delay_file, "0\n", &err);
+                fl_exec_write_text(f->delay_file, "0\n", &err);
                 fl_buf_printf(&f->injector, "proxy delay reset at T+%.1fs; ", t);
             }
             break;
@@ -404,7 +404,7 @@ void fl_nemesis_end(fl_fault *f, fl_cluster *c, fl_history *h, double t) {
     (void)still;
     json_t *val = json_pack("{s:s,s:o,s:i,s:f}", "kind", ns->kind_name, "nodes", victims_json(f),
                             "fault_epoch", f->epoch, "at_s", (double)(long long)(t * 1000) / 1000);
-    fl_history_nemesis(h, "stop", val);
+    fl_exec_rec_nemesis(h, "stop", val);
 }
 
 static int count_in(const double *a, int n, double from, double to) {
@@ -414,7 +414,7 @@ static int count_in(const double *a, int n, double from, double to) {
     return k;
 }
 
-static double mean_lat(const fl_history *h, double from, double to) {
+static double mean_lat(const fl_rec *h, double from, double to) {
     double s = 0;
     int k = 0;
     for (int i = 0; i < h->nlat; i++)
@@ -425,12 +425,12 @@ static double mean_lat(const fl_history *h, double from, double to) {
     return k ? s / k : 0;
 }
 
-void fl_nemesis_judge(fl_fault *f, fl_history *h) {
+void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h) {
     if (f->check.pid) {
-        fl_proc_kill(&f->check);
+        fl_exec_proc_kill(&f->check);
         f->check.pid = 0;
     }
-    const fl_nemesis_spec *ns = f->spec;
+    const fl_exec_nemesis_spec *ns = f->spec;
     double end = f->ended >= 0 ? f->ended : f->started + ns->duration_s;
     double win = end - f->started;
     if (win < 0.5) win = 0.5;
@@ -502,8 +502,8 @@ void fl_nemesis_judge(fl_fault *f, fl_history *h) {
                  "the injector reported no success");
 }
 
-void fl_fault_free(fl_fault *f) {
-    if (f->check.pid) fl_proc_kill(&f->check);
+void fl_exec_fault_free(fl_fault *f) {
+    if (f->check.pid) fl_exec_proc_kill(&f->check);
     fl_buf_free(&f->injector);
     fl_buf_free(&f->victim);
 }

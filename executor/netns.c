@@ -23,13 +23,13 @@ static int sh(fl_buf *log, const char *fmt, ...) {
     vsnprintf(cmd, sizeof cmd, fmt, ap);
     va_end(ap);
     fl_buf out = FL_BUF_INIT;
-    int rc = fl_run_cmd(cmd, NULL, NULL, 10, &out);
+    int rc = fl_exec_run_cmd(cmd, NULL, NULL, 10, &out);
     if (log) fl_buf_printf(log, "$ %s -> %d %s", cmd, rc, fl_buf_cstr(&out));
     fl_buf_free(&out);
     return rc;
 }
 
-int fl_netns_probe(char *reason, size_t cap) {
+int fl_exec_netns_probe(char *reason, size_t cap) {
     if (geteuid() != 0) {
         snprintf(reason, cap, "network namespaces need root (CAP_NET_ADMIN); running as uid %d",
                  (int)geteuid());
@@ -41,12 +41,12 @@ int fl_netns_probe(char *reason, size_t cap) {
     }
     char name[48];
     snprintf(name, sizeof name, "flprobe%d", (int)getpid());
-    fl_netns_register(name);
+    fl_exec_netns_register(name);
     fl_buf log = FL_BUF_INIT;
     int ok = sh(&log, "ip netns add %s", name) == 0 &&
              sh(&log, "ip netns exec %s iptables -w -L INPUT -n", name) == 0;
     sh(NULL, "ip netns del %s", name);
-    fl_netns_unregister(name);
+    fl_exec_netns_unregister(name);
     if (!ok) {
         char *nl;
         const char *txt = fl_buf_cstr(&log);
@@ -59,7 +59,7 @@ int fl_netns_probe(char *reason, size_t cap) {
 
 static int counter;
 
-int fl_netns_setup(fl_netnet *nn, int nodes, fl_error *err) {
+int fl_exec_netns_setup(fl_netnet *nn, int nodes, fl_error *err) {
     memset(nn, 0, sizeof *nn);
     if (nodes > 15) nodes = 15;
     nn->n = nodes;
@@ -68,7 +68,7 @@ int fl_netns_setup(fl_netnet *nn, int nodes, fl_error *err) {
     snprintf(nn->client_ns, sizeof nn->client_ns, "%sc", nn->prefix);
     fl_buf log = FL_BUF_INIT;
     int bad = 0;
-    fl_netns_register(nn->hub_ns);
+    fl_exec_netns_register(nn->hub_ns);
     bad |= sh(&log, "ip netns add %s", nn->hub_ns) != 0;
     bad |= sh(&log, "ip -n %s link add br0 type bridge", nn->hub_ns) != 0;
     bad |= sh(&log, "ip -n %s link set br0 up", nn->hub_ns) != 0;
@@ -85,7 +85,7 @@ int fl_netns_setup(fl_netnet *nn, int nodes, fl_error *err) {
             snprintf(addr, sizeof addr, "10.213.0.100");
             snprintf(nn->client_addr, sizeof nn->client_addr, "%s", addr);
         }
-        fl_netns_register(ns);
+        fl_exec_netns_register(ns);
         char va[48], vb[48];
         snprintf(va, sizeof va, "%sa%d", nn->prefix, i);
         snprintf(vb, sizeof vb, "%sb%d", nn->prefix, i);
@@ -103,7 +103,7 @@ int fl_netns_setup(fl_netnet *nn, int nodes, fl_error *err) {
     if (bad) {
         fl_error_set(err, NULL, 0, 0, "could not build the namespaces: %.700s", fl_buf_cstr(&log));
         fl_buf_free(&log);
-        fl_netns_teardown(nn);
+        fl_exec_netns_teardown(nn);
         return -1;
     }
     fl_buf_free(&log);
@@ -111,24 +111,24 @@ int fl_netns_setup(fl_netnet *nn, int nodes, fl_error *err) {
     return 0;
 }
 
-void fl_netns_teardown(fl_netnet *nn) {
+void fl_exec_netns_teardown(fl_netnet *nn) {
     for (int i = 0; i < nn->n; i++)
         if (nn->node_ns[i][0]) {
             sh(NULL, "ip netns del %s", nn->node_ns[i]);
-            fl_netns_unregister(nn->node_ns[i]);
+            fl_exec_netns_unregister(nn->node_ns[i]);
         }
     if (nn->client_ns[0]) {
         sh(NULL, "ip netns del %s", nn->client_ns);
-        fl_netns_unregister(nn->client_ns);
+        fl_exec_netns_unregister(nn->client_ns);
     }
     if (nn->hub_ns[0]) {
         sh(NULL, "ip netns del %s", nn->hub_ns);
-        fl_netns_unregister(nn->hub_ns);
+        fl_exec_netns_unregister(nn->hub_ns);
     }
     nn->up = 0;
 }
 
-int fl_netns_cut(fl_netnet *nn, int i, unsigned peers, int one_way, fl_buf *log) {
+int fl_exec_netns_cut(fl_netnet *nn, int i, unsigned peers, int one_way, fl_buf *log) {
     int rc = 0;
     for (int j = 0; j < nn->n; j++) {
         if (j == i || !(peers & (1u << j))) continue;
@@ -141,7 +141,7 @@ int fl_netns_cut(fl_netnet *nn, int i, unsigned peers, int one_way, fl_buf *log)
     return rc ? -1 : 0;
 }
 
-int fl_netns_loss(fl_netnet *nn, int i, double probability, fl_buf *log) {
+int fl_exec_netns_loss(fl_netnet *nn, int i, double probability, fl_buf *log) {
     int rc = sh(log,
                 "ip netns exec %s iptables -w -A INPUT -m statistic --mode random "
                 "--probability %.3f -j DROP",
@@ -153,12 +153,12 @@ int fl_netns_loss(fl_netnet *nn, int i, double probability, fl_buf *log) {
     return rc ? -1 : 0;
 }
 
-void fl_netns_heal(fl_netnet *nn, int i) {
+void fl_exec_netns_heal(fl_netnet *nn, int i) {
     sh(NULL, "ip netns exec %s iptables -w -F INPUT", nn->node_ns[i]);
     sh(NULL, "ip netns exec %s iptables -w -F OUTPUT", nn->node_ns[i]);
 }
 
-long long fl_netns_drop_packets(fl_netnet *nn, int i) {
+long long fl_exec_netns_drop_packets(fl_netnet *nn, int i) {
     long long total = 0;
     const char *chains[] = {"INPUT", "OUTPUT"};
     for (int c = 0; c < 2; c++) {
@@ -166,7 +166,7 @@ long long fl_netns_drop_packets(fl_netnet *nn, int i) {
         snprintf(cmd, sizeof cmd, "ip netns exec %s iptables -w -L %s -v -x -n", nn->node_ns[i],
                  chains[c]);
         fl_buf out = FL_BUF_INIT;
-        if (fl_run_cmd(cmd, NULL, NULL, 10, &out) == 0) {
+        if (fl_exec_run_cmd(cmd, NULL, NULL, 10, &out) == 0) {
             char *save = NULL;
             for (char *line = strtok_r(out.data, "\n", &save); line;
                  line = strtok_r(NULL, "\n", &save)) {

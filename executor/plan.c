@@ -157,7 +157,7 @@ static int parse_workload(ctx *c, fl_scenario *s, json_t *w) {
     if (!json_is_object(w)) return bad(c, "run.workload: expected an object%s%s", NULL, NULL);
     if (get_str(c, w, "model", &s->model, "run.workload") < 0) return -1;
     if (!s->model) return bad(c, "run.workload.model: expected a model name%s%s", NULL, NULL);
-    if (!fl_workload_model_known(s->model))
+    if (!fl_exec_workload_model_known(s->model))
         return bad(c,
                    "run.workload.model: '%s' is not a model the generator knows (register, "
                    "cas-register, kv, set, queue, list-append, counter, ledger)%s",
@@ -203,7 +203,7 @@ static int parse_nemesis(ctx *c, fl_scenario *s, json_t *arr) {
     size_t i;
     json_t *e;
     json_array_foreach(arr, i, e) {
-        fl_nemesis_spec *n = &s->nemesis[s->nnemesis];
+        fl_exec_nemesis_spec *n = &s->nemesis[s->nnemesis];
         n->line = c->line;
         if (!json_is_object(e)) return bad(c, "run.nemesis[]: expected an object%s%s", NULL, NULL);
         if (get_str(c, e, "kind", &n->kind_name, "run.nemesis[]") < 0) return -1;
@@ -247,7 +247,7 @@ static int parse_evidence(ctx *c, fl_scenario *s, json_t *arr) {
     size_t i;
     json_t *e;
     json_array_foreach(arr, i, e) {
-        fl_evidence_spec *v = &s->evidence[s->nevidence];
+        fl_exec_evidence_spec *v = &s->evidence[s->nevidence];
         v->line = c->line;
         if (!json_is_object(e)) return bad(c, "run.evidence[]: expected an object%s%s", NULL, NULL);
         if (get_str(c, e, "kind", &v->kind, "run.evidence[]") < 0) return -1;
@@ -319,7 +319,7 @@ static char *slug_from_path(const char *path) {
     return s;
 }
 
-int fl_plan_load(const char *path, fl_plan *plan, fl_error *err) {
+int fl_exec_plan_load(const char *path, fl_plan *plan, fl_error *err) {
     memset(plan, 0, sizeof *plan);
     fl_buf text = FL_BUF_INIT;
     if (fl_file_read(path, &text, err) < 0) return -1;
@@ -388,7 +388,7 @@ int fl_plan_load(const char *path, fl_plan *plan, fl_error *err) {
     return 0;
 fail:
     fl_buf_free(&text);
-    fl_plan_free(plan);
+    fl_exec_plan_free(plan);
     return -1;
 }
 
@@ -421,7 +421,7 @@ static void free_scenario(fl_scenario *s) {
     free(s->checker_model);
 }
 
-void fl_plan_free(fl_plan *plan) {
+void fl_exec_plan_free(fl_plan *plan) {
     for (int i = 0; i < plan->n; i++) free_scenario(&plan->scenarios[i]);
     /* a scenario that failed mid-parse is past n */
     if (plan->scenarios) free_scenario(&plan->scenarios[plan->n]);
@@ -434,7 +434,7 @@ void fl_plan_free(fl_plan *plan) {
 
 int fl_exec_validate_plan(const char *plan_path, fl_error *err) {
     fl_plan p;
-    if (fl_plan_load(plan_path, &p, err) < 0) return -1;
-    fl_plan_free(&p);
+    if (fl_exec_plan_load(plan_path, &p, err) < 0) return -1;
+    fl_exec_plan_free(&p);
     return 0;
 }

@@ -3,9 +3,9 @@
  *
  * Every node, adapter and helper command is started here as faultline's own child, in its
  * own process group, with PDEATHSIG so it dies if faultline dies; its PID enters a registry
- * that fl_teardown_all empties (kill the group, waitpid the child). Namespaces register
+ * that fl_exec_teardown_all empties (kill the group, waitpid the child). Namespaces register
  * here too so teardown can delete them. SIGINT/SIGTERM only set a flag: the run loops poll
- * fl_stop_requested and unwind through the normal teardown path.
+ * fl_exec_stop_requested and unwind through the normal teardown path.
  */
 #define _GNU_SOURCE
 #include "exec.h"
@@ -28,19 +28,19 @@ static pid_t registry[MAX_PROCS];
 static char ns_registry[MAX_NS][64];
 static volatile sig_atomic_t stop_flag;
 
-double fl_now(void) {
+double fl_exec_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int64_t fl_now_ns(void) {
+int64_t fl_exec_now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-void fl_sleep(double s) {
+void fl_exec_sleep(double s) {
     if (s <= 0) return;
     struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !stop_flag) {
@@ -60,7 +60,7 @@ static void reg_del(pid_t pid) {
         if (registry[i] == pid) registry[i] = 0;
 }
 
-void fl_netns_register(const char *name) {
+void fl_exec_netns_register(const char *name) {
     for (int i = 0; i < MAX_NS; i++)
         if (!ns_registry[i][0]) {
             snprintf(ns_registry[i], sizeof ns_registry[i], "%s", name);
@@ -68,7 +68,7 @@ void fl_netns_register(const char *name) {
         }
 }
 
-void fl_netns_unregister(const char *name) {
+void fl_exec_netns_unregister(const char *name) {
     for (int i = 0; i < MAX_NS; i++)
         if (!strcmp(ns_registry[i], name)) ns_registry[i][0] = 0;
 }
@@ -78,7 +78,7 @@ static void on_signal(int sig) {
     stop_flag = 1;
 }
 
-void fl_signals_install(void) {
+void fl_exec_signals_install(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -89,7 +89,7 @@ void fl_signals_install(void) {
     signal(SIGPIPE, SIG_IGN);
 }
 
-int fl_stop_requested(void) {
+int fl_exec_stop_requested(void) {
     return stop_flag != 0;
 }
 
@@ -137,7 +137,7 @@ static void child_exec(const fl_spawn *s, int in_pipe[2], int out_pipe[2], int l
     _exit(127);
 }
 
-int fl_proc_start(const fl_spawn *s, fl_proc *p, fl_error *err) {
+int fl_exec_proc_start(const fl_spawn *s, fl_proc *p, fl_error *err) {
     int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1};
     memset(p, 0, sizeof *p);
     p->in_fd = p->out_fd = -1;
@@ -178,7 +178,7 @@ int fl_proc_start(const fl_spawn *s, fl_proc *p, fl_error *err) {
     return 0;
 }
 
-int fl_proc_poll(fl_proc *p) {
+int fl_exec_proc_poll(fl_proc *p) {
     if (!p->pid) return 1;
     if (p->exited) return 1;
     int st;
@@ -198,12 +198,12 @@ int fl_proc_poll(fl_proc *p) {
     return 0;
 }
 
-int fl_proc_signal(fl_proc *p, int sig) {
+int fl_exec_proc_signal(fl_proc *p, int sig) {
     if (!p->pid || p->exited) return -1;
     return kill(-p->pid, sig);
 }
 
-void fl_proc_kill(fl_proc *p) {
+void fl_exec_proc_kill(fl_proc *p) {
     if (p->in_fd >= 0) close(p->in_fd);
     if (p->out_fd >= 0) close(p->out_fd);
     p->in_fd = p->out_fd = -1;
@@ -220,7 +220,7 @@ void fl_proc_kill(fl_proc *p) {
     reg_del(p->pid);
 }
 
-int fl_run_cmd(const char *cmd, const char *netns, char **env_extra, double timeout_s,
+int fl_exec_run_cmd(const char *cmd, const char *netns, char **env_extra, double timeout_s,
                fl_buf *out) {
     char tmpl[] = "/tmp/faultline-cmd-XXXXXX";
     int fd = mkstemp(tmpl);
@@ -228,30 +228,30 @@ int fl_run_cmd(const char *cmd, const char *netns, char **env_extra, double time
     close(fd);
     fl_spawn s = {cmd, tmpl, netns, 0, 0, env_extra};
     fl_proc p;
-    if (fl_proc_start(&s, &p, NULL) < 0) {
+    if (fl_exec_proc_start(&s, &p, NULL) < 0) {
         unlink(tmpl);
         return -1;
     }
-    double deadline = fl_now() + timeout_s;
+    double deadline = fl_exec_now() + timeout_s;
     int rc = -1;
     for (;;) {
-        if (fl_proc_poll(&p)) {
+        if (fl_exec_proc_poll(&p)) {
             rc = WIFEXITED(p.status) ? WEXITSTATUS(p.status) : 128 + WTERMSIG(p.status);
             break;
         }
-        if (fl_now() > deadline) {
-            fl_proc_kill(&p);
+        if (fl_exec_now() > deadline) {
+            fl_exec_proc_kill(&p);
             rc = 124;
             break;
         }
-        fl_sleep(0.01);
+        fl_exec_sleep(0.01);
     }
     if (out) fl_file_read(tmpl, out, NULL);
     unlink(tmpl);
     return rc;
 }
 
-char fl_proc_state(pid_t pid) {
+char fl_exec_proc_state(pid_t pid) {
     char path[64], buf[512];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     int fd = open(path, O_RDONLY);
@@ -265,7 +265,7 @@ char fl_proc_state(pid_t pid) {
     return rp[2];
 }
 
-void fl_teardown_all(void) {
+void fl_exec_teardown_all(void) {
     for (int i = 0; i < MAX_PROCS; i++)
         if (registry[i]) {
             kill(-registry[i], SIGKILL);

@@ -37,7 +37,7 @@ static void env_row(json_t *env, const char *req, int present, const char *versi
                                          present, "version", version, "source", source));
 }
 
-void fl_session_init(fl_session *s, const fl_plan *plan, const char *dir) {
+void fl_exec_session_init(fl_session *s, const fl_plan *plan, const char *dir) {
     memset(s, 0, sizeof *s);
     s->plan = plan;
     snprintf(s->dir, sizeof s->dir, "%s", dir);
@@ -48,7 +48,7 @@ void fl_session_init(fl_session *s, const fl_plan *plan, const char *dir) {
     char buf[600];
     const char *tools[] = {"faultline-adapter-etcd", "faultline-adapter-redis", "faultline-proxy"};
     for (int i = 0; i < 3; i++) {
-        snprintf(buf, sizeof buf, "%s/%s", fl_adapter_dir(), tools[i]);
+        snprintf(buf, sizeof buf, "%s/%s", fl_exec_adapter_dir(), tools[i]);
         if (access(buf, X_OK) == 0)
             json_array_append_new(s->toolbox, json_pack("{s:s,s:s}", "path", buf, "role",
                                                         i < 2 ? "client adapter (SPEC §4)"
@@ -65,7 +65,7 @@ void fl_session_init(fl_session *s, const fl_plan *plan, const char *dir) {
         if (p) json_array_append_new(s->toolbox, json_pack("{s:s,s:s}", "path", p, "role", progs[i][1]));
     }
     char why[600];
-    int ns = fl_netns_probe(why, sizeof why) == 0;
+    int ns = fl_exec_netns_probe(why, sizeof why) == 0;
     env_row(s->env, "network namespaces + iptables (partition, loss)", ns, ns ? "yes" : why,
             "probe: ip netns add + iptables -L");
     int ft = access("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", R_OK) == 0;
@@ -76,7 +76,7 @@ void fl_session_init(fl_session *s, const fl_plan *plan, const char *dir) {
     env_row(s->env, "process control (kill, pause)", 1, "POSIX signals", "kernel");
 }
 
-void fl_session_event(fl_session *s, const char *scenario, const char *event, const char *notes) {
+void fl_exec_session_event(fl_session *s, const char *scenario, const char *event, const char *notes) {
     char ts[32];
     utc_now(ts, sizeof ts, "%H:%M:%S");
     char clean[400];
@@ -86,17 +86,17 @@ void fl_session_event(fl_session *s, const char *scenario, const char *event, co
     fl_buf_printf(&s->timeline, "| %s | %s | %s | %s |\n", ts, scenario, event, clean);
 }
 
-void fl_session_add(fl_session *s, const fl_scenario *sc, json_t *verdict) {
+void fl_exec_session_add(fl_session *s, const fl_scenario *sc, json_t *verdict) {
     json_object_set_new(verdict, "plan_line", json_integer(sc->line));
     json_array_append_new(s->scenarios, verdict);
 }
 
-const char *fl_session_finish(fl_session *s) {
+const char *fl_exec_session_finish(fl_session *s) {
     size_t n = json_array_size(s->scenarios);
     const char **v = fl_xcalloc(n + 1, sizeof *v);
     for (size_t i = 0; i < n; i++)
         v[i] = json_string_value(json_object_get(json_array_get(s->scenarios, i), "verdict"));
-    s->verdict = fl_session_verdict(v, (int)n);
+    s->verdict = fl_exec_session_verdict(v, (int)n);
     free(v);
     return s->verdict;
 }
@@ -177,7 +177,7 @@ static void write_session_log(fl_session *s) {
                     "verdict.json, logs/, run-<k>-seed-<n>/\n");
     char path[900];
     snprintf(path, sizeof path, "%s/session-log.md", s->dir);
-    fl_write_text(path, fl_buf_cstr(&b), NULL);
+    fl_exec_write_text(path, fl_buf_cstr(&b), NULL);
     fl_buf_free(&b);
 }
 
@@ -321,7 +321,7 @@ static void write_report_md(fl_session *s) {
     }
     char path[900];
     snprintf(path, sizeof path, "%s/report.md", s->dir);
-    fl_write_text(path, fl_buf_cstr(&b), NULL);
+    fl_exec_write_text(path, fl_buf_cstr(&b), NULL);
     fl_buf_free(&b);
 }
 
@@ -385,25 +385,25 @@ static void write_sarif(fl_session *s) {
         "utf16CodeUnits", "results", results);
     char path[900];
     snprintf(path, sizeof path, "%s/report.sarif", s->dir);
-    fl_write_json(path, sarif, NULL);
+    fl_exec_write_json(path, sarif, NULL);
     json_decref(sarif);
 }
 
-void fl_session_write(fl_session *s) {
+void fl_exec_session_write(fl_session *s) {
     json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O,s:O}", "session_verdict",
                           s->verdict ? s->verdict : "IN-PROGRESS", "plan", s->plan->path, "slug",
                           s->plan->slug, "started", s->started, "session_dir", s->dir,
                           "environment", s->env, "scenarios", s->scenarios);
     char path[900];
     snprintf(path, sizeof path, "%s/report.json", s->dir);
-    fl_write_json(path, r, NULL);
+    fl_exec_write_json(path, r, NULL);
     json_decref(r);
     write_session_log(s);
     write_report_md(s);
     write_sarif(s);
 }
 
-void fl_session_free(fl_session *s) {
+void fl_exec_session_free(fl_session *s) {
     json_decref(s->scenarios);
     json_decref(s->env);
     json_decref(s->toolbox);

@@ -19,12 +19,12 @@ typedef struct fl_session {
     json_t *toolbox;      /* discovered tools */
 } fl_session;
 
-void fl_session_init(fl_session *s, const fl_plan *plan, const char *dir);
-void fl_session_event(fl_session *s, const char *scenario, const char *event, const char *notes);
-void fl_session_add(fl_session *s, const fl_scenario *sc, json_t *verdict /* stolen */);
-const char *fl_session_finish(fl_session *s);
+void fl_exec_session_init(fl_session *s, const fl_plan *plan, const char *dir);
+void fl_exec_session_event(fl_session *s, const char *scenario, const char *event, const char *notes);
+void fl_exec_session_add(fl_session *s, const fl_scenario *sc, json_t *verdict /* stolen */);
+const char *fl_exec_session_finish(fl_session *s);
 /* Rewrites every report file. */
-void fl_session_write(fl_session *s);
-void fl_session_free(fl_session *s);
+void fl_exec_session_write(fl_session *s);
+void fl_exec_session_free(fl_session *s);
 
 #endif

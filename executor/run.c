@@ -153,9 +153,9 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
         char dir[1000];
         snprintf(dir, sizeof dir, "%s/run-%d-seed-%lld", sdir, nr + 1, seed);
         progress(o->progress, "  %s seed %lld (run %d)\n", sc->id, seed, nr + 1);
-        fl_session_event(ses, sc->id, "run started", dir + strlen(session_dir) + 1);
+        fl_exec_session_event(ses, sc->id, "run started", dir + strlen(session_dir) + 1);
         fl_seed_run *r = &rs[nr++];
-        fl_seed_run_exec(sc, seed, dir, o->progress, r);
+        fl_exec_seed_run_exec(sc, seed, dir, o->progress, r);
         json_array_append_new(runs, run_summary(r, session_dir));
         json_array_append_new(seeds, json_integer(seed));
         if (r->env_gap) {
@@ -178,9 +178,9 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             /* re-run with the same seed */
             snprintf(dir, sizeof dir, "%s/run-%d-seed-%lld-rerun", sdir, nr + 1, seed);
             progress(o->progress, "  %s re-run of seed %lld\n", sc->id, seed);
-            fl_session_event(ses, sc->id, "re-run with the same seed", dir + strlen(session_dir) + 1);
+            fl_exec_session_event(ses, sc->id, "re-run with the same seed", dir + strlen(session_dir) + 1);
             fl_seed_run *rr = &rs[nr++];
-            fl_seed_run_exec(sc, seed, dir, o->progress, rr);
+            fl_exec_seed_run_exec(sc, seed, dir, o->progress, rr);
             json_array_append_new(runs, run_summary(rr, session_dir));
             in.rerun = rr->chk;
             reproduced = rr->chk == FL_CHK_INVALID;
@@ -251,8 +251,8 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
                                                overhead));
     char path[1000];
     snprintf(path, sizeof path, "%s/verdict.json", sdir);
-    fl_write_json(path, v, NULL);
-    for (int i = 0; i < nr; i++) fl_seed_run_free(&rs[i]);
+    fl_exec_write_json(path, v, NULL);
+    for (int i = 0; i < nr; i++) fl_exec_seed_run_free(&rs[i]);
     res.verdict = v;
     return res;
 }
@@ -266,19 +266,19 @@ static json_t *not_run(const fl_scenario *sc, const char *why) {
 
 int fl_exec_run(const fl_run_options *o, int *exit_code, fl_error *err) {
     fl_plan plan;
-    if (fl_plan_load(o->plan_path, &plan, err) < 0) return -1;
+    if (fl_exec_plan_load(o->plan_path, &plan, err) < 0) return -1;
     if (o->scenario) {
         int found = 0;
         for (int i = 0; i < plan.n; i++) found |= !strcmp(plan.scenarios[i].id, o->scenario);
         if (!found) {
             fl_error_set(err, o->plan_path, 0, 0, "no scenario with id '%s' in the plan",
                          o->scenario);
-            fl_plan_free(&plan);
+            fl_exec_plan_free(&plan);
             return -1;
         }
     }
-    fl_signals_install();
-    atexit(fl_teardown_all);
+    fl_exec_signals_install();
+    atexit(fl_exec_teardown_all);
     char dir[800];
     if (o->out_dir) {
         snprintf(dir, sizeof dir, "%s", o->out_dir);
@@ -291,26 +291,26 @@ int fl_exec_run(const fl_run_options *o, int *exit_code, fl_error *err) {
         snprintf(dir, sizeof dir, "test-sessions/%s/%s", plan.slug, ts);
     }
     if (fl_mkdirs(dir, err) < 0) {
-        fl_plan_free(&plan);
+        fl_exec_plan_free(&plan);
         return -1;
     }
     fl_session ses;
-    fl_session_init(&ses, &plan, dir);
+    fl_exec_session_init(&ses, &plan, dir);
     progress(o->progress, "faultline run: %s (%d scenario%s) -> %s\n", o->plan_path, plan.n,
              plan.n == 1 ? "" : "s", dir);
-    fl_session_write(&ses);
+    fl_exec_session_write(&ses);
     int ran_any = 0;
     for (int i = 0; i < plan.n; i++) {
         const fl_scenario *sc = &plan.scenarios[i];
         if (o->scenario && strcmp(sc->id, o->scenario)) continue;
         json_t *v;
-        if (fl_stop_requested()) {
+        if (fl_exec_stop_requested()) {
             v = not_run(sc, "the run was interrupted (SIGINT/SIGTERM) before this scenario");
         } else if (!sc->has_run) {
             v = not_run(sc, "the scenario has no run block: nothing to execute");
         } else {
             progress(o->progress, "%s %s\n", sc->id, sc->name ? sc->name : "");
-            fl_session_event(&ses, sc->id, "scenario started", sc->name);
+            fl_exec_session_event(&ses, sc->id, "scenario started", sc->name);
             scen_result r = run_scenario(sc, o, dir, &ses);
             v = r.verdict;
             ran_any |= r.ran;
@@ -318,24 +318,24 @@ int fl_exec_run(const fl_run_options *o, int *exit_code, fl_error *err) {
         const char *verdict = json_string_value(json_object_get(v, "verdict"));
         progress(o->progress, "%s: %s — %s\n", sc->id, verdict,
                  json_string_value(json_array_get(json_object_get(v, "reasons"), 0)));
-        fl_session_event(&ses, sc->id, verdict,
+        fl_exec_session_event(&ses, sc->id, verdict,
                          json_string_value(json_array_get(json_object_get(v, "reasons"), 0)));
         if (!strcmp(verdict, "NOT-RUN")) {
             char sdir[900], path[1000];
             snprintf(sdir, sizeof sdir, "%s/scenarios/%s", dir, sc->id);
             snprintf(path, sizeof path, "%s/verdict.json", sdir);
-            fl_write_json(path, v, NULL);
+            fl_exec_write_json(path, v, NULL);
         }
-        fl_session_add(&ses, sc, v);
-        fl_session_write(&ses);
+        fl_exec_session_add(&ses, sc, v);
+        fl_exec_session_write(&ses);
     }
-    const char *sv = fl_session_finish(&ses);
-    fl_session_write(&ses);
+    const char *sv = fl_exec_session_finish(&ses);
+    fl_exec_session_write(&ses);
     progress(o->progress, "session verdict: %s (report: %s/report.md)\n", sv, dir);
     *exit_code = !strcmp(sv, "FAIL") ? 1 : ran_any ? 0 : 3;
-    if (fl_stop_requested() && *exit_code == 0) *exit_code = 3;
-    fl_session_free(&ses);
-    fl_plan_free(&plan);
-    fl_teardown_all();
+    if (fl_exec_stop_requested() && *exit_code == 0) *exit_code = 3;
+    fl_exec_session_free(&ses);
+    fl_exec_plan_free(&plan);
+    fl_exec_teardown_all();
     return 0;
 }

@@ -20,7 +20,7 @@
 typedef struct loop {
     const fl_scenario *sc;
     fl_cluster *c;
-    fl_history *h;
+    fl_rec *h;
     fl_client *clients;
     int next_process;
     char log_dir[800];
@@ -29,13 +29,13 @@ typedef struct loop {
 } loop;
 
 static double since(const loop *L) {
-    return fl_now() - L->t0;
+    return fl_exec_now() - L->t0;
 }
 
 static void replace_client(loop *L, fl_client *cl) {
-    fl_client_stop(cl);
+    fl_exec_client_stop(cl);
     fl_error err;
-    if (fl_client_start(cl, L->c, L->next_process++, L->log_dir, &err) < 0) cl->proc.pid = 0;
+    if (fl_exec_client_start(cl, L->c, L->next_process++, L->log_dir, &err) < 0) cl->proc.pid = 0;
 }
 
 static void complete(loop *L, fl_client *cl, const char *type, json_t *value, const char *node,
@@ -44,12 +44,12 @@ static void complete(loop *L, fl_client *cl, const char *type, json_t *value, co
     if (value && !strcmp(type, "ok")) {
         json_t *copy = json_copy(op);
         json_object_set(copy, "value", value);
-        fl_history_op(L->h, cl->process, type, copy, node, error);
+        fl_exec_rec_op(L->h, cl->process, type, copy, node, error);
         json_decref(copy);
     } else {
-        fl_history_op(L->h, cl->process, type, op, node, error);
+        fl_exec_rec_op(L->h, cl->process, type, op, node, error);
     }
-    if (strcmp(type, "info")) fl_history_note_latency(L->h, since(L), fl_now() - cl->sent_at);
+    if (strcmp(type, "info")) fl_exec_rec_note_latency(L->h, since(L), fl_exec_now() - cl->sent_at);
     json_decref(cl->op);
     cl->op = NULL;
     cl->busy = 0;
@@ -58,7 +58,7 @@ static void complete(loop *L, fl_client *cl, const char *type, json_t *value, co
 static void handle_readable(loop *L, fl_client *cl) {
     for (;;) {
         int bad, eof;
-        json_t *r = fl_client_read(cl, &bad, &eof);
+        json_t *r = fl_exec_client_read(cl, &bad, &eof);
         if (bad || eof) {
             if (cl->busy) {
                 L->h->malformed_replies += bad;
@@ -119,45 +119,45 @@ static void progress(FILE *p, const char *fmt, ...) {
     fflush(p);
 }
 
-static void run_workload(loop *L, fl_fault *faults, fl_evidence_state *ev, fl_rng *nrng,
+static void run_workload(loop *L, fl_fault *faults, fl_exec_evidence_state *ev, fl_rng *nrng,
                          FILE *prog) {
     const fl_scenario *sc = L->sc;
     fl_workload w;
-    fl_workload_init(&w, sc, (long long)(fl_rng_next(nrng) >> 1) ^ sc->seed);
+    fl_exec_workload_init(&w, sc, (long long)(fl_exec_rng_next(nrng) >> 1) ^ sc->seed);
     double interval = 1.0 / sc->rate, next_issue = 0, op_timeout = sc->op_timeout_ms / 1000.0;
     double end = sc->duration_s;
     struct pollfd pf[64];
     int map[64];
     for (;;) {
         double t = since(L);
-        if (fl_stop_requested()) break;
+        if (fl_exec_stop_requested()) break;
         /* faults */
         int epoch = 0;
         for (int i = 0; i < sc->nnemesis; i++) {
             fl_fault *f = &faults[i];
             if (!f->active && !f->done && t >= f->spec->at_s && t < end) {
-                fl_nemesis_begin(f, L->c, L->h, nrng, t);
+                fl_exec_nemesis_begin(f, L->c, L->h, nrng, t);
                 progress(prog, "    T+%.1fs %s %s\n", t, f->spec->kind_name,
                          fl_buf_cstr(&f->injector));
                 for (int k = 0; k < sc->nevidence; k++)
                     if (ev[k].spec->fault == i && !strcmp(ev[k].spec->kind, "log"))
-                        fl_evidence_mark(&ev[k], L->c);
+                        fl_exec_evidence_mark(&ev[k], L->c);
             }
             if (f->active && t >= f->spec->at_s + f->spec->duration_s) {
-                fl_nemesis_end(f, L->c, L->h, t);
+                fl_exec_nemesis_end(f, L->c, L->h, t);
                 progress(prog, "    T+%.1fs end of %s\n", t, f->spec->kind_name);
             }
             for (int k = 0; k < sc->nevidence; k++) {
-                fl_evidence_state *e = &ev[k];
+                fl_exec_evidence_state *e = &ev[k];
                 if (e->spec->fault != i) continue;
                 if (!strcmp(e->spec->kind, "command") && f->active && !e->marked &&
                     t >= f->started + f->spec->duration_s / 2)
-                    fl_evidence_command(e, L->c, f);
+                    fl_exec_evidence_command(e, L->c, f);
                 if (!strcmp(e->spec->kind, "log") && e->marked && !e->closed &&
                     t >= f->started + e->spec->within_s)
-                    fl_evidence_close(e, L->c);
+                    fl_exec_evidence_close(e, L->c);
             }
-            fl_nemesis_tick(f, L->c, L->h, t);
+            fl_exec_nemesis_tick(f, L->c, L->h, t);
             if (f->active) epoch = f->epoch;
         }
         L->h->fault_epoch = epoch;
@@ -166,12 +166,12 @@ static void run_workload(loop *L, fl_fault *faults, fl_evidence_state *ev, fl_rn
         for (int i = 0; i < sc->concurrency && t >= next_issue; i++) {
             fl_client *cl = &L->clients[i];
             if (cl->busy || !cl->proc.pid) continue;
-            json_t *op = fl_workload_next(&w);
-            fl_history_op(L->h, cl->process, "invoke", op, NULL, NULL);
-            if (fl_client_send(cl, ++L->next_id, op) < 0) {
+            json_t *op = fl_exec_workload_next(&w);
+            fl_exec_rec_op(L->h, cl->process, "invoke", op, NULL, NULL);
+            if (fl_exec_client_send(cl, ++L->next_id, op) < 0) {
                 cl->op = op;
                 cl->busy = 1;
-                cl->sent_at = fl_now();
+                cl->sent_at = fl_exec_now();
                 complete(L, cl, "info", NULL, NULL, "adapter did not take the request");
                 replace_client(L, cl);
             }
@@ -193,18 +193,18 @@ static void run_workload(loop *L, fl_fault *faults, fl_evidence_state *ev, fl_rn
         for (int k = 0; k < n; k++)
             if (pf[k].revents) handle_readable(L, &L->clients[map[k]]);
         /* timeouts */
-        double now = fl_now();
+        double now = fl_exec_now();
         for (int i = 0; i < sc->concurrency; i++) {
             fl_client *cl = &L->clients[i];
             if (cl->busy && now - cl->sent_at > op_timeout) {
-                fl_history_note_timeout(L->h, since(L));
+                fl_exec_rec_note_timeout(L->h, since(L));
                 complete(L, cl, "info", NULL, NULL, "timeout");
                 replace_client(L, cl);
             }
         }
     }
     /* drain: in-flight ops get op_timeout to answer */
-    double deadline = fl_now() + op_timeout;
+    double deadline = fl_exec_now() + op_timeout;
     for (;;) {
         int busy = 0, n = 0;
         for (int i = 0; i < sc->concurrency; i++)
@@ -215,10 +215,10 @@ static void run_workload(loop *L, fl_fault *faults, fl_evidence_state *ev, fl_rn
                 map[n++] = i;
             }
         if (!busy) break;
-        if (fl_now() > deadline || fl_stop_requested()) {
+        if (fl_exec_now() > deadline || fl_exec_stop_requested()) {
             for (int i = 0; i < sc->concurrency; i++)
                 if (L->clients[i].busy) {
-                    fl_history_note_timeout(L->h, since(L));
+                    fl_exec_rec_note_timeout(L->h, since(L));
                     complete(L, &L->clients[i], "info", NULL, NULL, "timeout");
                 }
             break;
@@ -229,7 +229,7 @@ static void run_workload(loop *L, fl_fault *faults, fl_evidence_state *ev, fl_rn
     }
 }
 
-void fl_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FILE *prog,
+void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FILE *prog,
                       fl_seed_run *out) {
     memset(out, 0, sizeof *out);
     out->seed = seed;
@@ -237,7 +237,7 @@ void fl_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FI
     out->landing = json_array();
     out->not_proven = json_array();
     out->faults_scheduled = sc->nnemesis;
-    double t_start = fl_now();
+    double t_start = fl_exec_now();
     fl_error err;
     char logs[900];
     snprintf(logs, sizeof logs, "%s/logs", dir);
@@ -248,7 +248,7 @@ void fl_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FI
     int faketime = 0;
     for (int i = 0; i < sc->nnemesis; i++) {
         char why[512];
-        if (!fl_nemesis_env_ok(sc, &sc->nemesis[i], why, sizeof why)) {
+        if (!fl_exec_nemesis_env_ok(sc, &sc->nemesis[i], why, sizeof why)) {
             out->env_gap = 1;
             snprintf(out->env_reason, sizeof out->env_reason, "%s", why);
             return;
@@ -256,28 +256,28 @@ void fl_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FI
         if (sc->nemesis[i].kind == FL_NEM_CLOCK_SKEW) faketime = 1;
     }
     fl_cluster c;
-    if (fl_cluster_start(&c, sc, dir, faketime, &err) < 0) {
+    if (fl_exec_cluster_start(&c, sc, dir, faketime, &err) < 0) {
         out->env_gap = 1;
         snprintf(out->env_reason, sizeof out->env_reason, "cluster could not start: %s",
                  err.message);
-        fl_cluster_stop(&c);
+        fl_exec_cluster_stop(&c);
         return;
     }
     char why[512];
-    if (fl_cluster_wait_ready(&c, (1u << c.n) - 1, sc->ready_timeout_s, why, sizeof why) < 0) {
+    if (fl_exec_cluster_wait_ready(&c, (1u << c.n) - 1, sc->ready_timeout_s, why, sizeof why) < 0) {
         out->env_gap = 1;
         snprintf(out->env_reason, sizeof out->env_reason, "cluster not ready: %s", why);
-        fl_cluster_stop(&c);
+        fl_exec_cluster_stop(&c);
         return;
     }
-    progress(prog, "    cluster of %d up in %.1fs%s\n", c.n, fl_now() - t_start,
+    progress(prog, "    cluster of %d up in %.1fs%s\n", c.n, fl_exec_now() - t_start,
              c.use_netns ? " (in network namespaces)" : "");
-    fl_history h;
-    fl_history_init(&h);
+    fl_rec h;
+    fl_exec_rec_init(&h);
     loop L = {sc, &c, &h, fl_xcalloc((size_t)sc->concurrency, sizeof(fl_client)), 0, "", 0, 0};
     snprintf(L.log_dir, sizeof L.log_dir, "%s", logs);
     for (int i = 0; i < sc->concurrency; i++) {
-        if (fl_client_start(&L.clients[i], &c, L.next_process++, logs, &err) < 0) {
+        if (fl_exec_client_start(&L.clients[i], &c, L.next_process++, logs, &err) < 0) {
             snprintf(out->error, sizeof out->error, "adapter could not start: %s", err.message);
             break;
         }
@@ -288,46 +288,46 @@ void fl_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FI
         faults[i].index = i;
         faults[i].ended = -1;
     }
-    fl_evidence_state *ev = fl_xcalloc((size_t)sc->nevidence + 1, sizeof *ev);
+    fl_exec_evidence_state *ev = fl_xcalloc((size_t)sc->nevidence + 1, sizeof *ev);
     for (int i = 0; i < sc->nevidence; i++) ev[i].spec = &sc->evidence[i];
     fl_rng nrng;
-    fl_rng_seed(&nrng, (uint64_t)seed);
-    double w0 = fl_now();
+    fl_exec_rng_seed(&nrng, (uint64_t)seed);
+    double w0 = fl_exec_now();
     L.t0 = w0;
-    h.t0_ns = fl_now_ns();
+    h.t0_ns = fl_exec_now_ns();
     if (!out->error[0]) {
         out->ran = 1;
         run_workload(&L, faults, ev, &nrng, prog);
     }
-    out->workload_s = fl_now() - w0;
+    out->workload_s = fl_exec_now() - w0;
     /* heal whatever is still active, then let restarted nodes prove they serve */
     for (int i = 0; i < sc->nnemesis; i++)
-        if (faults[i].active) fl_nemesis_end(&faults[i], &c, &h, since(&L));
-    double settle = fl_now() + 10;
+        if (faults[i].active) fl_exec_nemesis_end(&faults[i], &c, &h, since(&L));
+    double settle = fl_exec_now() + 10;
     for (;;) {
         int waiting = 0;
         for (int i = 0; i < sc->nnemesis; i++) {
-            fl_nemesis_tick(&faults[i], &c, &h, since(&L));
+            fl_exec_nemesis_tick(&faults[i], &c, &h, since(&L));
             fl_nem_kind k = faults[i].spec->kind;
             if ((k == FL_NEM_KILL || k == FL_NEM_RESTART) && faults[i].new_pid[0] &&
                 !faults[i].restarted_healthy)
                 waiting = 1;
         }
-        if (!waiting || fl_now() > settle || fl_stop_requested()) break;
-        fl_sleep(0.05);
+        if (!waiting || fl_exec_now() > settle || fl_exec_stop_requested()) break;
+        fl_exec_sleep(0.05);
     }
     for (int i = 0; i < sc->nevidence; i++) {
-        const fl_evidence_spec *es = ev[i].spec;
+        const fl_exec_evidence_spec *es = ev[i].spec;
         if (es->fault < sc->nnemesis)
-            fl_evidence_judge(&ev[i], &c, &faults[es->fault]);
+            fl_exec_evidence_judge(&ev[i], &c, &faults[es->fault]);
         else
-            fl_evidence_judge(&ev[i], &c, NULL);
+            fl_exec_evidence_judge(&ev[i], &c, NULL);
     }
-    for (int i = 0; i < sc->concurrency; i++) fl_client_stop(&L.clients[i]);
+    for (int i = 0; i < sc->concurrency; i++) fl_exec_client_stop(&L.clients[i]);
     free(L.clients);
     copy_node_logs(&c, dir);
-    fl_cluster_stop(&c);
-    if (fl_stop_requested())
+    fl_exec_cluster_stop(&c);
+    if (fl_exec_stop_requested())
         snprintf(out->error, sizeof out->error, "interrupted (SIGINT/SIGTERM)");
     /* landing evidence */
     for (int i = 0; i < sc->nnemesis; i++) {
@@ -342,7 +342,7 @@ void fl_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FI
                 if (!ev[k].matched) evidence_ok = 0;
                 else fl_buf_printf(&f->victim, "%s; ", ev[k].detail);
             }
-        if (f->started > 0 || f->done) fl_nemesis_judge(f, &h);
+        if (f->started > 0 || f->done) fl_exec_nemesis_judge(f, &h);
         int proven = f->done && f->proven && evidence_ok;
         char reason[600] = "";
         if (!f->done && !f->active)
@@ -368,7 +368,7 @@ void fl_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FI
             snprintf(b, sizeof b, "n%d", f->victims[k]);
             json_array_append_new(nodes, json_string(b));
         }
-        fl_fault_free(f);
+        fl_exec_fault_free(f);
     }
     free(faults);
     free(ev);
@@ -390,13 +390,13 @@ void fl_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FI
         if (!out->checker_json)
             out->checker_json = json_pack("{s:s,s:s}", "valid", "not-run", "reason", cwhy);
         snprintf(path, sizeof path, "%s/checker.json", dir);
-        fl_write_json(path, out->checker_json, NULL);
+        fl_exec_write_json(path, out->checker_json, NULL);
     }
-    fl_history_free(&h);
-    out->overhead_s = fl_now() - t_start - out->workload_s;
+    fl_exec_rec_free(&h);
+    out->overhead_s = fl_exec_now() - t_start - out->workload_s;
 }
 
-void fl_seed_run_free(fl_seed_run *r) {
+void fl_exec_seed_run_free(fl_seed_run *r) {
     json_decref(r->checker_json);
     json_decref(r->landing);
     json_decref(r->not_proven);

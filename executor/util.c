@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int fl_write_json(const char *path, const json_t *v, fl_error *err) {
+int fl_exec_write_json(const char *path, const json_t *v, fl_error *err) {
     char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (!s) {
         fl_error_set(err, path, 0, 0, "could not serialise JSON");
@@ -27,11 +27,11 @@ int fl_write_json(const char *path, const json_t *v, fl_error *err) {
     return rc;
 }
 
-int fl_write_text(const char *path, const char *text, fl_error *err) {
+int fl_exec_write_text(const char *path, const char *text, fl_error *err) {
     return fl_file_write_atomic(path, text, strlen(text), err);
 }
 
-const char *fl_adapter_dir(void) {
+const char *fl_exec_adapter_dir(void) {
     static char dir[600];
     if (dir[0]) return dir;
     const char *env = getenv("FAULTLINE_ADAPTER_DIR");

@@ -85,7 +85,7 @@ void fl_verdict_decide(const fl_verdict_input *in, fl_verdict_output *out) {
              in->seeds_passed);
 }
 
-const char *fl_session_verdict(const char *const *v, int n) {
+const char *fl_exec_session_verdict(const char *const *v, int n) {
     int fail = 0, pass = 0, notrun = 0, other = 0;
     for (int i = 0; i < n; i++) {
         if (!strncmp(v[i], "FAIL", 4))

@@ -11,23 +11,23 @@
 
 #include <string.h>
 
-void fl_rng_seed(fl_rng *r, uint64_t seed) {
+void fl_exec_rng_seed(fl_rng *r, uint64_t seed) {
     r->s = seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
 }
 
-uint64_t fl_rng_next(fl_rng *r) { /* splitmix64 */
+uint64_t fl_exec_rng_next(fl_rng *r) { /* splitmix64 */
     uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
 }
 
-double fl_rng_unit(fl_rng *r) {
-    return (double)(fl_rng_next(r) >> 11) / 9007199254740992.0;
+double fl_exec_rng_unit(fl_rng *r) {
+    return (double)(fl_exec_rng_next(r) >> 11) / 9007199254740992.0;
 }
 
-int fl_rng_range(fl_rng *r, int n) {
-    return n <= 1 ? 0 : (int)(fl_rng_next(r) % (uint64_t)n);
+int fl_exec_rng_range(fl_rng *r, int n) {
+    return n <= 1 ? 0 : (int)(fl_exec_rng_next(r) % (uint64_t)n);
 }
 
 typedef struct model_mix {
@@ -53,14 +53,14 @@ static const model_mix *find_model(const char *m) {
     return NULL;
 }
 
-int fl_workload_model_known(const char *model) {
+int fl_exec_workload_model_known(const char *model) {
     return model && find_model(model) != NULL;
 }
 
-void fl_workload_init(fl_workload *w, const fl_scenario *sc, long long seed) {
+void fl_exec_workload_init(fl_workload *w, const fl_scenario *sc, long long seed) {
     memset(w, 0, sizeof *w);
     w->sc = sc;
-    fl_rng_seed(&w->rng, (uint64_t)seed);
+    fl_exec_rng_seed(&w->rng, (uint64_t)seed);
     w->next_unique = 1;
     w->accounts = sc->keys < 2 ? 5 : sc->keys;
 }
@@ -70,7 +70,7 @@ static const char *pick_f(fl_workload *w) {
     double total = 0, x;
     if (sc->nmix > 0) {
         for (int i = 0; i < sc->nmix; i++) total += sc->mix[i].weight;
-        x = fl_rng_unit(&w->rng) * total;
+        x = fl_exec_rng_unit(&w->rng) * total;
         for (int i = 0; i < sc->nmix; i++) {
             if (x < sc->mix[i].weight) return sc->mix[i].f;
             x -= sc->mix[i].weight;
@@ -79,7 +79,7 @@ static const char *pick_f(fl_workload *w) {
     }
     const model_mix *m = find_model(sc->model);
     for (int i = 0; i < 4 && m->ops[i]; i++) total += m->weights[i];
-    x = fl_rng_unit(&w->rng) * total;
+    x = fl_exec_rng_unit(&w->rng) * total;
     int last = 0;
     for (int i = 0; i < 4 && m->ops[i]; i++) {
         if (x < m->weights[i]) return m->ops[i];
@@ -96,20 +96,20 @@ static json_t *key_json(fl_workload *w, int k) {
     return json_string(buf);
 }
 
-json_t *fl_workload_next(fl_workload *w) {
+json_t *fl_exec_workload_next(fl_workload *w) {
     const fl_scenario *sc = w->sc;
     const char *f = pick_f(w);
     const char *m = sc->model;
     json_t *op = json_object();
     json_object_set_new(op, "f", json_string(f));
     int keyed = sc->keys > 1 && strcmp(m, "ledger") && strcmp(m, "list-append");
-    if (keyed) json_object_set_new(op, "key", key_json(w, fl_rng_range(&w->rng, sc->keys)));
+    if (keyed) json_object_set_new(op, "key", key_json(w, fl_exec_rng_range(&w->rng, sc->keys)));
     if (!strcmp(m, "list-append")) {
-        int n = 1 + fl_rng_range(&w->rng, 3);
+        int n = 1 + fl_exec_rng_range(&w->rng, 3);
         json_t *txn = json_array();
         for (int i = 0; i < n; i++) {
-            json_t *k = key_json(w, fl_rng_range(&w->rng, sc->keys));
-            if (fl_rng_range(&w->rng, 2))
+            json_t *k = key_json(w, fl_exec_rng_range(&w->rng, sc->keys));
+            if (fl_exec_rng_range(&w->rng, 2))
                 json_array_append_new(txn, json_pack("[s,o,I]", "append", k, w->next_unique++));
             else
                 json_array_append_new(txn, json_pack("[s,o,n]", "r", k));
@@ -118,19 +118,19 @@ json_t *fl_workload_next(fl_workload *w) {
     } else if (!strcmp(f, "read") || !strcmp(f, "dequeue")) {
         json_object_set_new(op, "value", json_null());
     } else if (!strcmp(f, "write")) {
-        json_object_set_new(op, "value", json_integer(fl_rng_range(&w->rng, 5)));
+        json_object_set_new(op, "value", json_integer(fl_exec_rng_range(&w->rng, 5)));
     } else if (!strcmp(f, "cas")) {
-        json_object_set_new(op, "value", json_pack("[i,i]", fl_rng_range(&w->rng, 5),
-                                                   fl_rng_range(&w->rng, 5)));
+        json_object_set_new(op, "value", json_pack("[i,i]", fl_exec_rng_range(&w->rng, 5),
+                                                   fl_exec_rng_range(&w->rng, 5)));
     } else if (!strcmp(f, "add") && !strcmp(m, "counter")) {
-        json_object_set_new(op, "value", json_integer(1 + fl_rng_range(&w->rng, 5)));
+        json_object_set_new(op, "value", json_integer(1 + fl_exec_rng_range(&w->rng, 5)));
     } else if (!strcmp(f, "add") || !strcmp(f, "enqueue") || !strcmp(f, "append")) {
         json_object_set_new(op, "value", json_integer(w->next_unique++));
     } else if (!strcmp(f, "transfer")) {
-        int from = fl_rng_range(&w->rng, w->accounts);
-        int to = (from + 1 + fl_rng_range(&w->rng, w->accounts - 1)) % w->accounts;
+        int from = fl_exec_rng_range(&w->rng, w->accounts);
+        int to = (from + 1 + fl_exec_rng_range(&w->rng, w->accounts - 1)) % w->accounts;
         json_object_set_new(op, "value", json_pack("{s:i,s:i,s:i}", "from", from, "to", to,
-                                                   "amount", 1 + fl_rng_range(&w->rng, 5)));
+                                                   "amount", 1 + fl_exec_rng_range(&w->rng, 5)));
     } else {
         json_object_set_new(op, "value", json_null());
     }
