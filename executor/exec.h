@@ -161,6 +161,8 @@ typedef struct fl_netnet {
 
 /* Probes whether namespaces, veth, bridges and iptables work here; reason on failure. */
 int fl_exec_netns_probe(char *reason, size_t cap);
+/* Deletes namespaces left by a faultline that died without teardown (SIGKILL). */
+void fl_exec_netns_reap_stale(void);
 int fl_exec_netns_setup(fl_netnet *nn, int nodes, fl_error *err);
 void fl_exec_netns_teardown(fl_netnet *nn);
 /* Cuts node `i` (0-based) from the nodes in `peers` (bitmask); one_way: only drop what i

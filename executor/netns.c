@@ -11,6 +11,9 @@
  */
 #include "exec.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -63,7 +66,7 @@ int fl_exec_netns_setup(fl_netnet *nn, int nodes, fl_error *err) {
     memset(nn, 0, sizeof *nn);
     if (nodes > 15) nodes = 15;
     nn->n = nodes;
-    snprintf(nn->prefix, sizeof nn->prefix, "fl%d%c", (int)getpid() % 1000000, 'a' + counter++ % 26);
+    snprintf(nn->prefix, sizeof nn->prefix, "fl%d%c", (int)getpid(), 'a' + counter++ % 26);
     snprintf(nn->hub_ns, sizeof nn->hub_ns, "%sh", nn->prefix);
     snprintf(nn->client_ns, sizeof nn->client_ns, "%sc", nn->prefix);
     fl_buf log = FL_BUF_INIT;
@@ -179,4 +182,23 @@ long long fl_exec_netns_drop_packets(fl_netnet *nn, int i) {
         fl_buf_free(&out);
     }
     return total;
+}
+
+void fl_exec_netns_reap_stale(void) {
+    DIR *d = opendir("/var/run/netns");
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *n = e->d_name;
+        if (strncmp(n, "fl", 2)) continue;
+        const char *p = n + 2;
+        if (!strncmp(p, "probe", 5)) p += 5;
+        else if (!strncmp(p, "netem", 5)) p += 5;
+        char *end;
+        long pid = strtol(p, &end, 10);
+        if (end == p || pid <= 1) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* its faultline still runs */
+        sh(NULL, "ip netns del %s", n);
+    }
+    closedir(d);
 }

@@ -12,28 +12,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Line of the first `"key": "value"` (or `"key": value`) in text after `from`, 0 if none. */
-static int line_of(const char *text, const char *key, const char *value, int from_line) {
-    int line = 1;
-    const char *p = text;
+/* Line of the first `"key": "value"` (or `"key":` when value is NULL) at or after byte
+ * offset *from; *from moves past the match. 0 when not found. */
+static int line_of(const char *text, const char *key, const char *value, size_t *from) {
     size_t kl = strlen(key), vl = value ? strlen(value) : 0;
-    for (; *p; p++) {
-        if (*p == '\n') {
-            line++;
-            continue;
-        }
-        if (line < from_line || *p != '"' || strncmp(p + 1, key, kl) != 0 || p[kl + 1] != '"')
-            continue;
+    for (const char *p = text + *from; *p; p++) {
+        if (*p != '"' || strncmp(p + 1, key, kl) != 0 || p[kl + 1] != '"') continue;
         const char *q = p + kl + 2;
         while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') q++;
         if (*q != ':') continue;
         q++;
         while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') q++;
-        if (!value) return line;
-        if (*q == '"') q++;
-        if (strncmp(q, value, vl) == 0 && (q[vl] == '"' || q[vl] == ',' || q[vl] == '}' ||
-                                           isspace((unsigned char)q[vl])))
-            return line;
+        if (value) {
+            if (*q == '"') q++;
+            if (strncmp(q, value, vl) != 0 || !(q[vl] == '"' || q[vl] == ',' || q[vl] == '}' ||
+                                                 isspace((unsigned char)q[vl])))
+                continue;
+        }
+        int line = 1;
+        for (const char *r = text; r < p; r++) line += *r == '\n';
+        *from = (size_t)(q - text);
+        return line;
     }
     return 0;
 }
@@ -43,7 +42,15 @@ typedef struct ctx {
     const char *text;
     int line;
     fl_error *err;
+    size_t run_pos; /* byte offset of the scenario's "run" key */
 } ctx;
+
+/* Points c->line at `"key":` inside the current run block, when it is there. */
+static void at_key(ctx *c, const char *key) {
+    size_t pos = c->run_pos;
+    int l = line_of(c->text, key, NULL, &pos);
+    if (l) c->line = l;
+}
 
 static int bad(ctx *c, const char *fmt, const char *a, const char *b) {
     char msg[900];
@@ -276,8 +283,10 @@ static int parse_run(ctx *c, fl_scenario *s, json_t *run) {
     if (!json_is_object(run)) return bad(c, "run: expected an object%s%s", NULL, NULL);
     json_t *cl = json_object_get(run, "cluster");
     if (!cl) return bad(c, "run.cluster: expected a cluster block%s%s", NULL, NULL);
+    at_key(c, "cluster");
     if (parse_cluster(c, s, cl) < 0) return -1;
     json_t *client = json_object_get(run, "client");
+    at_key(c, "client");
     if (!json_is_object(client)) return bad(c, "run.client: expected an object with a command%s%s", NULL, NULL);
     if (get_str(c, client, "command", &s->client_cmd, "run.client") < 0) return -1;
     if (!s->client_cmd) return bad(c, "run.client.command: expected the adapter command%s%s", NULL, NULL);
@@ -288,9 +297,12 @@ static int parse_run(ctx *c, fl_scenario *s, json_t *run) {
     if (d < 10) return bad(c, "run.client.op_timeout_ms: expected >= 10%s%s", NULL, NULL);
     s->op_timeout_ms = (int)d;
     json_t *w = json_object_get(run, "workload");
+    at_key(c, "workload");
     if (!w) return bad(c, "run.workload: expected a workload block%s%s", NULL, NULL);
     if (parse_workload(c, s, w) < 0) return -1;
+    at_key(c, "nemesis");
     if (parse_nemesis(c, s, json_object_get(run, "nemesis")) < 0) return -1;
+    at_key(c, "evidence");
     if (parse_evidence(c, s, json_object_get(run, "evidence")) < 0) return -1;
     json_t *chk = json_object_get(run, "checker");
     if (chk && json_is_string(chk)) {
@@ -330,7 +342,7 @@ int fl_exec_plan_load(const char *path, fl_plan *plan, fl_error *err) {
         fl_buf_free(&text);
         return -1;
     }
-    ctx c = {path, fl_buf_cstr(&text), 1, err};
+    ctx c = {path, fl_buf_cstr(&text), 1, err, 0};
     plan->path = fl_xstrdup(path);
     plan->root = root;
     if (!json_is_object(root)) {
@@ -343,7 +355,8 @@ int fl_exec_plan_load(const char *path, fl_plan *plan, fl_error *err) {
         if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.') *p = '-';
     json_t *scs = json_object_get(root, "scenarios");
     if (!json_is_array(scs)) {
-        c.line = line_of(c.text, "scenarios", NULL, 1);
+        size_t at = 0;
+        c.line = line_of(c.text, "scenarios", NULL, &at);
         if (!c.line) c.line = 1;
         bad(&c, "expected \"scenarios\": a list of scenario objects%s%s", NULL, NULL);
         goto fail;
@@ -352,6 +365,7 @@ int fl_exec_plan_load(const char *path, fl_plan *plan, fl_error *err) {
     size_t i;
     json_t *e;
     int last_line = 1;
+    size_t pos = 0;
     json_array_foreach(scs, i, e) {
         fl_scenario *s = &plan->scenarios[plan->n];
         s->json = e;
@@ -366,7 +380,7 @@ int fl_exec_plan_load(const char *path, fl_plan *plan, fl_error *err) {
             goto fail;
         }
         s->id = fl_xstrdup(json_string_value(id));
-        int l = line_of(c.text, "id", s->id, last_line);
+        int l = line_of(c.text, "id", s->id, &pos);
         if (l) last_line = c.line = s->line = l;
         for (int j = 0; j < plan->n; j++)
             if (strcmp(plan->scenarios[j].id, s->id) == 0) {
@@ -378,8 +392,10 @@ int fl_exec_plan_load(const char *path, fl_plan *plan, fl_error *err) {
         json_t *run = json_object_get(e, "run");
         plan->n++;
         if (run && !json_is_null(run)) {
-            int rl = line_of(c.text, "run", NULL, s->line ? s->line : 1);
+            size_t rpos = pos;
+            int rl = line_of(c.text, "run", NULL, &rpos);
             if (rl) c.line = rl;
+            c.run_pos = rl ? rpos : pos;
             s->has_run = 1;
             if (parse_run(&c, s, run) < 0) goto fail;
         }

@@ -279,6 +279,7 @@ int fl_exec_run(const fl_run_options *o, int *exit_code, fl_error *err) {
     }
     fl_exec_signals_install();
     atexit(fl_exec_teardown_all);
+    if (geteuid() == 0) fl_exec_netns_reap_stale();
     char dir[800];
     if (o->out_dir) {
         snprintf(dir, sizeof dir, "%s", o->out_dir);

@@ -227,6 +227,7 @@ int ad_serve(ad_handler h, void *state) {
         json_error_t e;
         json_t *req = json_loadb(line, (size_t)n, 0, &e);
         json_t *reply = json_object();
+        json_object_set(reply, "id", req ? json_object_get(req, "id") : json_null());
         ad_type t;
         if (!req || !json_is_object(req) || !json_is_string(json_object_get(req, "f"))) {
             json_object_set_new(reply, "error", json_string("request is not {id, f, ...} JSON"));
@@ -234,10 +235,9 @@ int ad_serve(ad_handler h, void *state) {
         } else {
             t = h(req, reply, state);
         }
-        json_object_set(reply, "id", req ? json_object_get(req, "id") : json_null());
         json_object_set_new(reply, "type",
                             json_string(t == AD_OK ? "ok" : t == AD_FAIL ? "fail" : "info"));
-        char *out = json_dumps(reply, JSON_COMPACT);
+        char *out = json_dumps(reply, JSON_COMPACT | JSON_PRESERVE_ORDER);
         fputs(out, stdout);
         fputc('\n', stdout);
         fflush(stdout);
