@@ -30,6 +30,8 @@ static const char *faketime_lib(void) {
 static int port_busy(int port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) return 0;
+    int one = 1; /* like the servers: TIME_WAIT leftovers of a previous run do not count */
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     struct sockaddr_in a;
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
