@@ -40,7 +40,7 @@ t_run "format override" 2 "$FAULTLINE" check --model register --format events "$
 t_contains "format override" "$T_ERR" "twice.edn:1"
 
 # stdin
-t_run "stdin" 3 bash -c "printf '%s\n' '{\"process\":1,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}' '{\"process\":1,\"type\":\"ok\",\"f\":\"write\",\"value\":1}' | \"$FAULTLINE\" check --model register --json -"
+t_run "stdin" 0 bash -c "printf '%s\n' '{\"process\":1,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}' '{\"process\":1,\"type\":\"ok\",\"f\":\"write\",\"value\":1}' | \"$FAULTLINE\" check --model register --json -"
 t_contains "stdin" "$T_OUT" '"file":"<stdin>"'
 
 t_done
