@@ -6,7 +6,15 @@
 
 #include <string.h>
 
+int fl_cmd_check(int argc, char **argv);
+extern const char fl_cmd_check_usage[];
+int fl_cmd_run(int argc, char **argv);
+extern const char fl_cmd_run_usage[];
+
 const fl_command fl_commands[] = {
+    {"check", "check histories with consistency checkers", fl_cmd_check_usage, fl_cmd_check},
+    {"run", "execute a plan's scenarios with real faults; verdicts and reports",
+     fl_cmd_run_usage, fl_cmd_run},
     {NULL, NULL, NULL, NULL},
 };
 
