@@ -4,8 +4,8 @@
  *
  * Data flow:
  *   1. fl_analyzer_new() compiles the query files of every language once (the built-in
- *      grammars/<lang>/queries/*.scm plus the tree's own .faultline/queries/<lang>/*.scm) and
- *      the claim patterns. An analyzer is immutable afterwards and may be shared by threads.
+ *      grammars/<lang>/queries/<name>.scm plus the tree's own .faultline/queries/<lang>/<name>.scm)
+ * and the claim patterns. An analyzer is immutable afterwards and may be shared by threads.
  *   2. fl_analyze_text() reads ONE file's text (from disk or from an editor buffer, optionally
  *      reusing an edited TSTree for an incremental reparse) and returns that file's facts:
  *      its sites, its claims (doc comments, error type names, test names, Markdown) and the
@@ -75,18 +75,20 @@ const char *fl_claim_category_name(fl_claim_category c);
 
 /* A place in code where a distributed-systems risk lives. */
 typedef struct fl_site {
-    char id[24];                   /* "site-" + 12 hex digits, stable (see top of file) */
-    char *rule;                    /* the query capture name, e.g. "retry.loop", "lease.renew" */
-    fl_site_category category;     /* the rule's first component */
-    const char *language;          /* language id ("go", ...); static storage */
-    char *path;                    /* relative to the scan root ('/' separators) */
-    int line, column;              /* start, 1-based (column in bytes) */
-    int end_line, end_column;      /* end, 1-based, exclusive column */
-    uint32_t start_byte, end_byte; /* byte range in the file */
-    char *function;                /* enclosing function's name; "" at file level */
-    char *target;                  /* what it acts on: the retried call, the committed
-                                    * transaction, the lease call...; "" when unknown */
-    char *message;                 /* one sentence for people */
+    char id[24];               /* "site-" + 12 hex digits, stable (see top of file) */
+    char *rule;                /* the query capture name, e.g. "retry.loop", "lease.renew" */
+    fl_site_category category; /* the rule's first component */
+    const char *language;      /* language id ("go", ...); static storage */
+    char *path;                /* relative to the scan root ('/' separators) */
+    int line, column;          /* start, 1-based (column in bytes) */
+    int end_line, end_column;  /* end, 1-based, exclusive column */
+    int column_utf16, end_column_utf16; /* the same columns in UTF-16 code units (LSP,
+                                         * SARIF), 1-based */
+    uint32_t start_byte, end_byte;      /* byte range in the file */
+    char *function;                     /* enclosing function's name; "" at file level */
+    char *target;                       /* what it acts on: the retried call, the committed
+                                         * transaction, the lease call...; "" when unknown */
+    char *message;                      /* one sentence for people */
 } fl_site;
 
 /* A promise the product makes. */
@@ -95,8 +97,9 @@ typedef struct fl_claim {
     char *text;  /* the sentence or name the claim was read from (trimmed) */
     fl_claim_category category;
     char *topic;  /* the claim pattern that matched, e.g. "exactly-once" */
-    char *path;   /* source path relative to the scan root; "" for inferred */
-    int line;     /* 1-based; 0 for inferred */
+    char *path;   /* relative to the scan root; for an inferred claim, the first site
+                   * that implies it */
+    int line;     /* 1-based */
     int inferred; /* 1 when only the code implies it */
     char *kind;   /* "doc", "comment", "error-type", "test-name", "inferred" */
 } fl_claim;
@@ -146,7 +149,7 @@ void fl_scan_result_free(fl_scan_result *r);
 typedef struct fl_analyzer fl_analyzer;
 
 /* Compiles the built-in queries and claim patterns, plus the user rules found under
- * `user_query_dir` (a folder holding <lang>/*.scm, normally "<root>/.faultline/queries";
+ * `user_query_dir` (a folder holding <lang>/<name>.scm, normally "<root>/.faultline/queries";
  * NULL or a missing folder means none). A query file that does not compile fails the whole
  * call with `err` naming that file, line and column. Returns NULL on error. */
 fl_analyzer *fl_analyzer_new(const char *user_query_dir, fl_error *err);

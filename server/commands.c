@@ -6,7 +6,11 @@
 
 #include <string.h>
 
+int fl_cmd_scan(int argc, char **argv);
+extern const char fl_cmd_scan_usage[];
+
 const fl_command fl_commands[] = {
+    {"scan", "sites, claims and hypotheses for files or trees", fl_cmd_scan_usage, fl_cmd_scan},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -1,0 +1,16 @@
+; clock.scm (Go) — wall-clock time in a safety decision: time.Now() compared with an expiry,
+; deadline, TTL or lease.
+
+; time.Now().After(l.expiry), time.Now().Before(deadline), l.expiry.Before(time.Now())
+(call_expression
+  function: (selector_expression operand: (_) @_recv field: (field_identifier) @_fn)
+  arguments: (argument_list) @_args
+  (#any-of? @_fn "After" "Before" "Sub" "Equal" "Compare")
+  (#match? @_recv "^(time\\.Now\\(\\)|.*(?i:expir|deadline|ttl|lease|until|valid|stale).*)$")
+  (#match? @_args "(time\\.Now\\(\\)|(?i:expir|deadline|ttl|lease|until|valid|stale))")) @clock.expiry
+
+; time.Now().Unix() > lease.Expiry, now.UnixNano() - start > ttl
+(binary_expression
+  operator: ["<" "<=" ">" ">=" "-"]
+  (#match? @clock.expiry "time\\.Now\\(\\)\\.Unix\\w*\\(\\)|time\\.Since\\(")
+  (#match? @clock.expiry "(?i:expir|deadline|ttl|lease|until|timeout)")) @clock.expiry

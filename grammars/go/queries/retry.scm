@@ -1,0 +1,30 @@
+; retry.scm (Go) — retries: loops that sleep or back off after an error, retry helpers,
+; gRPC retry options.
+
+; for { ...; if err != nil { time.Sleep(backoff); continue } }
+(for_statement
+  body: (block) @_body
+  (#match? @_body "(time\\.Sleep\\(|\\.Sleep\\(|[Bb]ack[Oo]ff|time\\.After\\(|\\bjitter|\\.Wait\\(ctx\\))")
+  (#match? @_body "(err\\s*[!=]=\\s*nil|\\berr\\s*:?=|!ok\\b|[Rr]etr(y|ies))")
+  (#not-match? @_body "^\\{\\s*select\\s*\\{\\s*case\\s*<-\\s*\\w+\\.C:")) @retry.loop
+
+; backoff.Retry(op, b), retry.Do(fn), retry.OnError(bo, fn), retry.RetryOnConflict(bo, fn),
+; wait.ExponentialBackoff(bo, cond)
+(call_expression
+  function: (selector_expression
+    operand: (identifier) @_pkg
+    field: (field_identifier) @_fn)
+  (#match? @_pkg "^(backoff|retry|retrier|wait|retryutil)$")
+  (#match? @_fn "^(Retry\\w*|Do|DoWithData|OnError|RetryOnConflict|ExponentialBackoff\\w*)$")) @retry.call
+
+; gRPC retry interceptors and options
+(call_expression
+  function: (selector_expression
+    operand: (identifier) @_pkg
+    field: (field_identifier) @_fn)
+  (#match? @_pkg "^(grpc_retry|grpcretry|retry)$")
+  (#match? @_fn "^(WithMax|WithBackoff|WithPerRetryTimeout|WithCodes|UnaryClientInterceptor|StreamClientInterceptor)$")) @retry.policy
+
+; a service config that turns on gRPC retries
+([(interpreted_string_literal) (raw_string_literal)] @retry.policy
+  (#match? @retry.policy "\"retryPolicy\""))
