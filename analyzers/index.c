@@ -314,6 +314,7 @@ int fl_index_result(const fl_index *ix, const char *only_path, fl_scan_result *o
 
     /* 3. inferred claims and hypotheses over the whole workspace */
     fl__hypotheses_build(out);
+    qsort(out->claims, out->claim_count, sizeof *out->claims, cmp_claim);
 
     if (only_path) {
         size_t o = 0;

@@ -10,7 +10,7 @@
   (#match? @_args "(time\\.Now\\(\\)|(?i:expir|deadline|ttl|lease|until|valid|stale))")) @clock.expiry
 
 ; time.Now().Unix() > lease.Expiry, now.UnixNano() - start > ttl
-(binary_expression
-  operator: ["<" "<=" ">" ">=" "-"]
+((binary_expression
+  operator: ["<" "<=" ">" ">=" "-"]) @clock.expiry
   (#match? @clock.expiry "time\\.Now\\(\\)\\.Unix\\w*\\(\\)|time\\.Since\\(")
-  (#match? @clock.expiry "(?i:expir|deadline|ttl|lease|until|timeout)")) @clock.expiry
+  (#match? @clock.expiry "(?i:expir|deadline|ttl|lease|until|timeout)"))

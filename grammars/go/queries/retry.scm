@@ -1,12 +1,12 @@
 ; retry.scm (Go) — retries: loops that sleep or back off after an error, retry helpers,
 ; gRPC retry options.
 
-; for { ...; if err != nil { time.Sleep(backoff); continue } }
+; for { ...; if err != nil { time.Sleep(backoff); continue } }: a sleep or back-off that
+; follows an error check, or a loop that exits on success and sleeps otherwise
 (for_statement
   body: (block) @_body
-  (#match? @_body "(time\\.Sleep\\(|\\.Sleep\\(|[Bb]ack[Oo]ff|time\\.After\\(|\\bjitter|\\.Wait\\(ctx\\))")
-  (#match? @_body "(err\\s*[!=]=\\s*nil|\\berr\\s*:?=|!ok\\b|[Rr]etr(y|ies))")
-  (#not-match? @_body "^\\{\\s*select\\s*\\{\\s*case\\s*<-\\s*\\w+\\.C:")) @retry.loop
+  (#match? @_body "(time\\.Sleep\\(|[Bb]ack[Oo]ff|\\bjitter|time\\.After\\(\\w*(?i:retry|backoff|wait|interval|delay))")
+  (#match? @_body "(?s)((err\\s*!=\\s*nil|\\bcontinue\\b|!ok\\b).{0,600}?(time\\.Sleep\\(|[Bb]ack[Oo]ff|\\bjitter|time\\.After\\(\\w*(?i:retry|backoff|wait|interval|delay)))|err\\s*==\\s*nil\\s*\\{\\s*(break|return)")) @retry.loop
 
 ; backoff.Retry(op, b), retry.Do(fn), retry.OnError(bo, fn), retry.RetryOnConflict(bo, fn),
 ; wait.ExponentialBackoff(bo, cond)
