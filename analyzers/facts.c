@@ -639,6 +639,16 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
         }
     }
     free(raws);
+    /* a function nested in a retrying one under the same name (a decorated Python def
+     * inside its decorated_definition) retries too */
+    for (size_t i = 0; i < f->func_count; i++) {
+        if (!f->funcs[i].retrying) continue;
+        for (size_t k = i + 1; k < f->func_count && f->funcs[k].start_byte < f->funcs[i].end_byte;
+             k++)
+            if (f->funcs[k].end_byte <= f->funcs[i].end_byte &&
+                strcmp(f->funcs[k].name, f->funcs[i].name) == 0)
+                f->funcs[k].retrying = 1;
+    }
     if (f->site_count > 1) qsort(f->sites, f->site_count, sizeof *f->sites, cmp_site_pos);
 
     if (tree_out)

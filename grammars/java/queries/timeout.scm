@@ -16,8 +16,7 @@
 
 ; socket.connect(addr, timeoutMs)
 (method_invocation
-  object: (_) @_o
   name: (identifier) @_m
-  arguments: (argument_list (_) (_) .)
+  arguments: (argument_list (_) (_) @_t .)
   (#eq? @_m "connect")
-  (#match? @_o "(?i)sock")) @timeout.socket
+  (#match? @_t "(?i)^(\\d+|\\w*timeout\\w*|\\w*millis\\w*|\\w*ms)$")) @timeout.socket

@@ -2,8 +2,9 @@
 
 ; zk.Lock("/path", "me"), zk.Semaphore(...), zk.Lease / NonBlockingLease / MultiNonBlockingLease
 (call
-  function: (attribute attribute: (identifier) @_f)
-  (#any-of? @_f "Lock" "ReadLock" "WriteLock" "Semaphore" "Lease" "NonBlockingLease" "MultiNonBlockingLease" "lock")) @lease.acquire
+  function: (attribute object: (_) @_o attribute: (identifier) @_f)
+  (#any-of? @_f "Lock" "ReadLock" "WriteLock" "Semaphore" "Lease" "NonBlockingLease" "MultiNonBlockingLease" "lock")
+  (#not-match? @_o "^(threading|multiprocessing|asyncio|_thread|trio|anyio|self\\._?lock\\w*)$")) @lease.acquire
 (call
   function: (identifier) @_f
   (#any-of? @_f "NonBlockingLease" "MultiNonBlockingLease" "Redlock" "RedLock")) @lease.acquire
