@@ -1,0 +1,19 @@
+; commit.scm (Python) — commits and fsyncs.
+
+; conn.commit(), session.commit(), txn.commit(), producer.commit_transaction()
+(call
+  function: (attribute attribute: (identifier) @_f)
+  (#any-of? @_f "commit" "commit_transaction" "commitTransaction" "commit_offsets")) @commit.call
+
+; os.fsync(fd), os.fdatasync(fd)
+(call
+  function: (attribute object: (identifier) @_m attribute: (identifier) @_f)
+  (#eq? @_m "os")
+  (#any-of? @_f "fsync" "fdatasync" "sync")) @commit.fsync
+
+; cursor.execute("COMMIT")
+(call
+  function: (attribute attribute: (identifier) @_f)
+  arguments: (argument_list . (string) @_s)
+  (#eq? @_f "execute")
+  (#match? @_s "^[bru]*['\"]+\\s*(?i:commit)\\b")) @commit.call
