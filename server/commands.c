@@ -6,7 +6,11 @@
 
 #include <string.h>
 
+int fl_cmd_serve(int argc, char **argv); /* cmd_serve.c */
+extern const char fl_serve_usage[];
+
 const fl_command fl_commands[] = {
+    {"serve", "language server on stdio (LSP 3.17)", fl_serve_usage, fl_cmd_serve},
     {NULL, NULL, NULL, NULL},
 };
 
