@@ -12,12 +12,15 @@ int fl_cmd_run(int argc, char **argv);
 extern const char fl_cmd_run_usage[];
 int fl_cmd_scan(int argc, char **argv);
 extern const char fl_cmd_scan_usage[];
+int fl_cmd_serve(int argc, char **argv); /* cmd_serve.c */
+extern const char fl_serve_usage[];
 
 const fl_command fl_commands[] = {
     {"check", "check histories with consistency checkers", fl_cmd_check_usage, fl_cmd_check},
     {"run", "execute a plan's scenarios with real faults; verdicts and reports",
      fl_cmd_run_usage, fl_cmd_run},
     {"scan", "sites, claims and hypotheses for files or trees", fl_cmd_scan_usage, fl_cmd_scan},
+    {"serve", "language server on stdio (LSP 3.17)", fl_serve_usage, fl_cmd_serve},
     {NULL, NULL, NULL, NULL},
 };
 
