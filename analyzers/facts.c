@@ -390,8 +390,7 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
         const fl_language *lang =
             language ? fl_grammar_by_name(language) : fl_grammar_for_path(path);
         if (lang) {
-            for (size_t i = 0; i < a->lang_count; i++)
-                if (a->langs[i].lang == lang) rules = &a->langs[i];
+            rules = fl__analyzer_rules(a, lang);
         } else if (!language && fl__is_doc_path(path)) {
             is_doc = 1;
         }
