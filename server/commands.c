@@ -8,8 +8,11 @@
 
 int fl_cmd_serve(int argc, char **argv); /* cmd_serve.c */
 extern const char fl_serve_usage[];
+int fl_cmd_scan(int argc, char **argv);
+extern const char fl_cmd_scan_usage[];
 
 const fl_command fl_commands[] = {
+    {"scan", "sites, claims and hypotheses for files or trees", fl_cmd_scan_usage, fl_cmd_scan},
     {"serve", "language server on stdio (LSP 3.17)", fl_serve_usage, fl_cmd_serve},
     {NULL, NULL, NULL, NULL},
 };
