@@ -163,6 +163,7 @@ typedef struct lsp_docs {
     lsp_doc **items;
     size_t count, cap;
     TSParser *parser;
+    bool defer_parse; /* lsp_docs_open leaves parsing to the caller (the analysis does it) */
 } lsp_docs;
 
 void lsp_docs_init(lsp_docs *d);

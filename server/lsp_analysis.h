@@ -30,6 +30,8 @@ void lsp_analysis_command(lsp_server *s, const char *command, json_t *args, lsp_
  * the workspace; fills r. */
 void lsp_analysis_sites(lsp_server *s, lsp_doc *doc, lsp_reply *r);
 void lsp_analysis_claims(lsp_server *s, lsp_doc *doc, lsp_reply *r);
+/* Frees the workspace analysis state (at exit). */
+void lsp_analysis_shutdown(lsp_server *s);
 /* Frees an lsp_doc's analysis. */
 void lsp_analysis_free(struct lsp_analysis *a);
 

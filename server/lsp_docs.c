@@ -124,7 +124,7 @@ lsp_doc *lsp_docs_open(lsp_docs *d, const char *uri, const char *language_id, in
     doc->analysis_version = -1;
     doc->dirty = true;
     lsp_text_init(&doc->text, text, len);
-    parse(d, doc, NULL);
+    if (!d->defer_parse) parse(d, doc, NULL);
     if (d->count == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 8;
         d->items = fl_xrealloc(d->items, d->cap * sizeof *d->items);

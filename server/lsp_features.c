@@ -80,6 +80,7 @@ bool lsp_idle_work(lsp_server *s) {
 void lsp_features_free(lsp_server *s) {
     lsp_index_free(s);
     lsp_coverage_free(s);
+    lsp_analysis_shutdown(s);
 }
 
 /* Reads params.position into a byte offset of doc. */

@@ -106,15 +106,22 @@ static size_t find_content_length(const lsp_reader *r, size_t from) {
 }
 
 /* After a bad header: skip to the next "Content-Length:" after the current position, or
- * keep only a tail that could be the start of one. */
+ * keep only the longest tail that could be the start of one. */
 static void resync(lsp_reader *r) {
     size_t at = find_content_length(r, r->pos + 1);
     if (at != (size_t)-1) {
         r->pos = at;
         return;
     }
-    size_t keep = sizeof CL_NAME - 2;
-    if (r->len - r->pos > keep) r->pos = r->len - keep;
+    size_t n = sizeof CL_NAME - 1;
+    size_t keep = r->len - r->pos < n - 1 ? r->len - r->pos : n - 1;
+    for (; keep > 0; keep--) {
+        size_t k = 0;
+        const char *t = r->buf + r->len - keep;
+        while (k < keep && lower((unsigned char)t[k]) == CL_NAME[k]) k++;
+        if (k == keep) break;
+    }
+    r->pos = r->len - keep;
 }
 
 static enum lsp_frame_status fail(lsp_reader *r, int *code, char *problem, size_t psize, int c,

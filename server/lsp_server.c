@@ -423,6 +423,7 @@ int lsp_serve(int in_fd, int out_fd) {
     s->out_fd = out_fd;
     s->exit_code = 1;
     lsp_docs_init(&s->docs);
+    s->docs.defer_parse = true;
     bool input_ended = false;
     while (!s->exit_now) {
         if (!input_ended && pump(s, 0) < 0) input_ended = true;

@@ -55,4 +55,18 @@
 ; the ack sent to a client: acks <- id, s.ackc <- resp
 (send_statement
   channel: (_) @_c
-  (#match? @_c "(?i)(ack|reply|resp|done)\\w*$")) @commit.ack
+  (#match? @_c "(?i)(ack|reply|resp)\\w*$")) @commit.ack
+
+; a state machine applying committed entries: r.fsm.Apply(l), fsm.ApplyBatch(logs)
+(call_expression
+  function: (selector_expression operand: (_) @_r field: (field_identifier) @_fn)
+  (#any-of? @_fn "Apply" "ApplyBatch" "Restore")
+  (#match? @_r "(?i)fsm$")) @commit.apply
+
+; publishing a file atomically: os.Rename(tmp, final)
+(call_expression
+  function: (selector_expression operand: (identifier) @_p field: (field_identifier) @_fn)
+  arguments: (argument_list) @_args
+  (#eq? @_p "os")
+  (#eq? @_fn "Rename")
+  (#match? @_args "(?i)(tmp|temp|new|partial|staging)")) @commit.call

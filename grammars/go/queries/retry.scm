@@ -34,3 +34,7 @@
 ((for_statement body: (block) @_body) @retry.loop
   (#match? @retry.loop "^for\\s*\\{")
   (#match? @_body "^\\{\\s*[^\\n]*\\berr\\s*:?=\\s*[^\\n]*\\n\\s*if\\s+err\\s*==\\s*nil\\s*\\{"))
+
+; START: if failures > 0 { <-time.After(backoff(...)) } ... goto START — a retry by goto
+((labeled_statement) @retry.loop
+  (#match? @retry.loop "(?s)^\\w+:\\s*.{0,300}?(time\\.Sleep\\(|[Bb]ack[Oo]ff\\(|time\\.After\\(\\w*(?i:retry|backoff|wait|delay))"))

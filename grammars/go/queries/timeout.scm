@@ -38,3 +38,13 @@
   (keyed_element key: (literal_element (identifier) @_l) value: (literal_element (call_expression) @_r))] @timeout.call
   (#match? @_l "(?i)deadline$")
   (#match? @_r "^time\\.Now\\(\\)\\.Add\\("))
+
+; net.DialTimeout(network, addr, d), stream.Dial(target, n.timeout)
+(call_expression
+  function: (selector_expression field: (field_identifier) @_fn)
+  arguments: (argument_list) @_args
+  (#match? @_fn "^Dial\\w*$")
+  (#match? @_args "(?i)timeout|deadline")) @timeout.call
+(call_expression
+  function: (selector_expression field: (field_identifier) @_fn)
+  (#eq? @_fn "DialTimeout")) @timeout.call

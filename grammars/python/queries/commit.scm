@@ -3,7 +3,15 @@
 ; conn.commit(), session.commit(), txn.commit(), producer.commit_transaction()
 (call
   function: (attribute attribute: (identifier) @_f)
-  (#any-of? @_f "commit" "commit_transaction" "commitTransaction" "commit_offsets")) @commit.call
+  (#match? @_f "^_?commit(_\\w+)?$|^commitTransaction$")) @commit.call
+
+; publishing a file atomically: os.replace(tmp, path), os.rename(...)
+(call
+  function: (attribute object: (_) @_m attribute: (identifier) @_f)
+  arguments: (argument_list . (_) @_src)
+  (#match? @_m "(^|\\.)_?os$")
+  (#any-of? @_f "replace" "rename")
+  (#match? @_src "(?i)(tmp|temp|new|partial|staging)")) @commit.call
 
 ; os.fsync(fd), os.fdatasync(fd)
 (call

@@ -22,3 +22,8 @@
 ; while True: try: op(); break / return; except SomeError: time.sleep(delay)
 ([(while_statement body: (block) @_body) (for_statement body: (block) @_body)] @retry.loop
   (#match? @_body "(?s)except\\b.{0,800}?(\\bsleep\\(|backoff|\\bdelay\\b)"))
+
+; reconnect with backoff across calls: if now >= self.retry_time: (logging's SocketHandler)
+((comparison_operator) @retry.policy
+  (#match? @retry.policy "(?i)(retry_?time|next_?(retry|attempt)|retry_?at|backoff_?until)")
+  (#match? @retry.policy "[<>]"))

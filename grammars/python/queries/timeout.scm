@@ -20,3 +20,10 @@
   arguments: (argument_list) @_args
   (#eq? @_f "setsockopt")
   (#match? @_args "SO_(RCV|SND)TIMEO")) @timeout.socket
+
+; socket.create_connection(address, timeout) — the timeout passed by position
+(call
+  function: (attribute object: (identifier) @_m attribute: (identifier) @_f)
+  arguments: (argument_list (_) (_))
+  (#eq? @_m "socket")
+  (#eq? @_f "create_connection")) @timeout.socket
