@@ -280,23 +280,25 @@ static const char *dir_of(const char *path, char *buf, size_t n) {
 
 static void comment_lines(fl_buf *b, const char *lead, const char *label, const char *text) {
     fl_buf_printf(b, "%s%s: ", lead, label);
-    /* wrap at ~90 columns */
+    /* wrap at ~90 columns, no trailing blanks */
     size_t col = strlen(lead) + strlen(label) + 2;
     const char *p = text;
+    int first = 1;
     while (*p) {
+        while (*p == ' ') p++;
         size_t w = strcspn(p, " ");
-        if (col + w > 92 && col > strlen(lead) + 4) {
+        if (!w) break;
+        if (!first && col + 1 + w > 92) {
             fl_buf_printf(b, "\n%s    ", lead);
             col = strlen(lead) + 4;
+        } else if (!first) {
+            fl_buf_putc(b, ' ');
+            col++;
         }
         fl_buf_append(b, p, w);
         col += w;
         p += w;
-        if (*p == ' ') {
-            fl_buf_putc(b, ' ');
-            col++;
-            p++;
-        }
+        first = 0;
     }
     fl_buf_putc(b, '\n');
 }
@@ -517,8 +519,9 @@ static void fill_site_scenario(fl_plan *p, fl_pscenario *s, const group *g, int 
         "smallest cluster that still fails, shortest fault window, minimum op mix of the %s "
         "model, fixed seed; then classify the failure as SUT / harness / checker / environment",
         s->model);
-    s->smoke = fl_xstrdup("3 nodes × 20 s × 1 fault × 1 seed → PASS-smoke (the run block as "
-                          "written)");
+    s->smoke = fl_xstrdup(runnable ? "3 nodes × 20 s × 1 fault × 1 seed → PASS-smoke (the run "
+                                     "block as written)"
+                                   : "3 nodes × 20 s × 1 fault × 1 seed → PASS-smoke");
     s->hardening = fl_xstrdup("5 nodes × 120 s × 3 faults × 3 seeds → PASS-hardening");
     s->release = fl_xstrdup("not provided — faultline does not know this project's release "
                             "cadence or CI time. Revisit when: a nightly job can run this "
