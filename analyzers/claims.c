@@ -157,6 +157,10 @@ static char *sentence(const char *t, size_t n, size_t ms, size_t me) {
         pending_space = 0;
         fl_buf_putc(&out, c);
     }
+    /* trailing comment enders and docstring quotes */
+    while (out.len > 0 && (out.data[out.len - 1] == '"' || out.data[out.len - 1] == '\'' ||
+                           out.data[out.len - 1] == '/' || out.data[out.len - 1] == ' '))
+        out.data[--out.len] = 0;
     return fl_buf_take(&out);
 }
 

@@ -197,7 +197,7 @@ static char *target_text(const char *s, size_t n) {
 /* ---- the helper regexes ----------------------------------------------------------------- */
 
 typedef struct helper_res {
-    pcre2_code *noise, *write, *key;
+    pcre2_code *noise, *write, *key, *err_assign;
 } helper_res;
 
 static helper_res helpers;
@@ -236,7 +236,13 @@ static void helpers_init(void) {
         "then|catch|promise|settimeout|cleartimeout|setinterval|math\\.\\w+|floor|ceil|pow|"
         "exp|join|split|append|copy|sprintf|strlen|memcpy|memset|free|malloc|calloc|fflush|"
         "fprintf|rethrow|raise|throw|throwable|interrupted|currentthread|interrupt|"
-        "time_ns|monotonic|perf_counter|elapsed|instant|set\\w*timeout\\w*)$");
+        "time_ns|monotonic|perf_counter|elapsed|instant|set\\w*timeout\\w*|todo|background|"
+        "lock|unlock|rlock|runlock|trylock|run|helper|skip\\w*|func|u?int\\d*|byte|rune|"
+        "bool|float\\d*|strings?|any|stringer|zap|fields?|field|sprint\\w*|json|marshal|"
+        "unmarshal|parse\\w*|atoi|itoa|tick|reset|stop|timer\\w*|ticker\\w*|"
+        "current_?time\\w*|system\\.\\w+|uptime\\w*)$");
+    /* the line before a call that assigns its error: "err :=", "_, err =", "Err(e) =" */
+    helpers.err_assign = compile_or_die("(?i:\\berr\\w*(\\(\\w*\\))?\\s*:?=[^=]*$|\\btry\\b)");
     /* operations that write: retried blindly, they can apply twice */
     helpers.write = compile_or_die(
         "^(?i:put|insert|append|send|sendall|sendto|sendmsg|publish|transfer|charge|create|"
@@ -251,7 +257,8 @@ static void helpers_init(void) {
         "txn_?id|transaction_?id|unique_?id|uuid|if_?match|if_?none_?match|etag|"
         "sequence_?(number|num|no)|seq_?no|message_?id|msg_?id|put_?if_?absent|"
         "on\\s+conflict|upsert|exactly.once|setnx|\\bnx\\b|compare\\(|\\bcas\\b|"
-        "create_?revision|mod_?revision|with_?prev_?kv|expected_?version)");
+        "create_?revision|mod_?revision|with_?prev_?kv|expected_?version|"
+        "prev_?log_?(index|term)|\\bterm\\b|log_?index)");
 }
 
 static int re_hit(pcre2_code *re, const char *s, size_t n, pcre2_match_data *md) {
@@ -347,16 +354,25 @@ static long find_target_call(const fl_file_facts *f, const char *text, uint32_t 
         else
             hi = mid;
     }
-    for (size_t i = lo; i < f->call_count && f->calls[i].start_byte < e; i++) {
-        const fl_call *c = &f->calls[i];
-        if (c->end_byte > e) continue;
-        if (c->start_byte == s && c->end_byte == e) continue; /* the site itself */
-        const char *id;
-        size_t n;
-        fl__last_ident(text + c->name_start, c->name_end - c->name_start, &id, &n);
-        if (n == 0) continue;
-        if (re_hit(helpers.noise, id, n, md)) continue;
-        return (long)i;
+    /* pass 0: a call whose error is checked ("err := X()", "if let Err(e) = x()");
+     * pass 1: the first meaningful call */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = lo; i < f->call_count && f->calls[i].start_byte < e; i++) {
+            const fl_call *c = &f->calls[i];
+            if (c->end_byte > e) continue;
+            if (c->start_byte <= s && c->end_byte >= e) continue; /* the site itself */
+            const char *id;
+            size_t n;
+            fl__last_ident(text + c->name_start, c->name_end - c->name_start, &id, &n);
+            if (n == 0) continue;
+            if (re_hit(helpers.noise, id, n, md)) continue;
+            if (pass == 0) {
+                uint32_t ls = c->start_byte;
+                while (ls > s && text[ls - 1] != '\n') ls--;
+                if (!re_hit(helpers.err_assign, text + ls, c->start_byte - ls, md)) continue;
+            }
+            return (long)i;
+        }
     }
     return -1;
 }
@@ -374,8 +390,7 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
         const fl_language *lang =
             language ? fl_grammar_by_name(language) : fl_grammar_for_path(path);
         if (lang) {
-            for (size_t i = 0; i < a->lang_count; i++)
-                if (a->langs[i].lang == lang) rules = &a->langs[i];
+            rules = fl__analyzer_rules(a, lang);
         } else if (!language && fl__is_doc_path(path)) {
             is_doc = 1;
         }
@@ -624,6 +639,16 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
         }
     }
     free(raws);
+    /* a function nested in a retrying one under the same name (a decorated Python def
+     * inside its decorated_definition) retries too */
+    for (size_t i = 0; i < f->func_count; i++) {
+        if (!f->funcs[i].retrying) continue;
+        for (size_t k = i + 1; k < f->func_count && f->funcs[k].start_byte < f->funcs[i].end_byte;
+             k++)
+            if (f->funcs[k].end_byte <= f->funcs[i].end_byte &&
+                strcmp(f->funcs[k].name, f->funcs[i].name) == 0)
+                f->funcs[k].retrying = 1;
+    }
     if (f->site_count > 1) qsort(f->sites, f->site_count, sizeof *f->sites, cmp_site_pos);
 
     if (tree_out)

@@ -178,9 +178,17 @@ void fl__hypotheses_build(fl_scan_result *r) {
             for (; j < r->site_count && strcmp(r->sites[j].path, path) == 0; j++)
                 if (in_list(T->rules, r->sites[j].rule, 1))
                     h->sites = str_push(h->sites, &h->site_count, r->sites[j].id);
-            const char *what = first->function[0] ? first->function
-                               : first->target[0] ? first->target
-                                                  : first->rule;
+            /* name it after the first site that sits in a function, else its target */
+            const fl_site *named = first;
+            for (size_t k = i; k < j; k++) {
+                if (in_list(T->rules, r->sites[k].rule, 1) && r->sites[k].function[0]) {
+                    named = &r->sites[k];
+                    break;
+                }
+            }
+            const char *what = named->function[0] ? named->function
+                               : named->target[0] ? named->target
+                                                  : named->rule;
             fl_buf title = FL_BUF_INIT;
             fl_buf_printf(&title, T->title, what);
             fl_buf_printf(&title, " (%s", path);

@@ -219,7 +219,10 @@ int fl_index_result(const fl_index *ix, const char *only_path, fl_scan_result *o
     for (size_t i = 0; i < nf; i++) {
         for (size_t k = 0; k < files[i]->func_count; k++) {
             const fl_func *fn = &files[i]->funcs[k];
-            uint64_t h = fl__hash(fn->name, strlen(fn->name), 0);
+            const char *id; /* "Journal::Append" is called as "Append" */
+            size_t idn;
+            fl__last_ident(fn->name, strlen(fn->name), &id, &idn);
+            uint64_t h = fl__hash(id, idn, 0);
             wrapper *w = wtab_find(wt, wcap, h);
             if (!w->used) {
                 w->used = 1;
@@ -314,6 +317,7 @@ int fl_index_result(const fl_index *ix, const char *only_path, fl_scan_result *o
 
     /* 3. inferred claims and hypotheses over the whole workspace */
     fl__hypotheses_build(out);
+    qsort(out->claims, out->claim_count, sizeof *out->claims, cmp_claim);
 
     if (only_path) {
         size_t o = 0;

@@ -31,6 +31,13 @@
   arguments: (argument_list) @_args
   (#any-of? @_fn "Ready" "Advance")
   (#eq? @_args "()")) @commit.apply
+(call_expression
+  function: (selector_expression field: (field_identifier) @_fn)
+  (#any-of? @_fn "ApplyConfChange" "ApplySnapshot" "Restore")) @commit.apply
+; handing committed entries to the state machine: publishEntries(rd.CommittedEntries)
+(call_expression
+  arguments: (argument_list) @_args
+  (#match? @_args "\\.CommittedEntries\\b")) @commit.apply
 (method_declaration
   name: (field_identifier) @_fn
   parameters: (parameter_list
@@ -42,5 +49,24 @@
 ; WAL appends: w.Save(st, ents), wal.Append(...)
 (call_expression
   function: (selector_expression operand: (_) @_r field: (field_identifier) @_fn)
-  (#any-of? @_fn "Save" "Append" "AppendEntries" "StoreLogs" "StoreLog")
-  (#match? @_r "(?i)(wal|log|storage|store|raft)\\w*$")) @commit.call
+  (#any-of? @_fn "Save" "Append" "AppendEntries" "StoreLogs" "StoreLog" "SaveSnapshot" "SaveSnap")
+  (#match? @_r "(?i)(wal|log|storage|store|raft|snap\\w*)\\w*$")) @commit.call
+
+; the ack sent to a client: acks <- id, s.ackc <- resp
+(send_statement
+  channel: (_) @_c
+  (#match? @_c "(?i)(ack|reply|resp)\\w*$")) @commit.ack
+
+; a state machine applying committed entries: r.fsm.Apply(l), fsm.ApplyBatch(logs)
+(call_expression
+  function: (selector_expression operand: (_) @_r field: (field_identifier) @_fn)
+  (#any-of? @_fn "Apply" "ApplyBatch" "Restore")
+  (#match? @_r "(?i)fsm$")) @commit.apply
+
+; publishing a file atomically: os.Rename(tmp, final)
+(call_expression
+  function: (selector_expression operand: (identifier) @_p field: (field_identifier) @_fn)
+  arguments: (argument_list) @_args
+  (#eq? @_p "os")
+  (#eq? @_fn "Rename")
+  (#match? @_args "(?i)(tmp|temp|new|partial|staging)")) @commit.call

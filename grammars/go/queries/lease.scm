@@ -57,3 +57,36 @@
 ; fencing tokens
 ([(field_identifier) (identifier)] @lease.fencing
   (#match? @lease.fencing "^(?i:fencing_?token|fence_?token|fencingToken)$"))
+
+; etcd recipes: v3.Compare(v3.CreateRevision(key), "=", rev) — an ownership check on the
+; lock or leader key (a revision used as a fencing token)
+(call_expression
+  function: (selector_expression field: (field_identifier) @_f)
+  arguments: (argument_list . (call_expression function: (selector_expression field: (field_identifier) @_g)))
+  (#eq? @_f "Compare")
+  (#eq? @_g "CreateRevision")) @lease.fencing
+
+; lock recipes waiting for earlier holders to go: waitDeletes(ctx, client, pfx, rev)
+(call_expression
+  function: (identifier) @_f
+  (#match? @_f "^wait(Deletes?|ForDeletes?|ForRelease|ForLock)$")) @lease.acquire
+
+; the etcd lease gRPC API: remote.LeaseGrant, LeaseKeepAlive, LeaseRevoke, LeaseTimeToLive
+(call_expression
+  function: (selector_expression field: (field_identifier) @_fn)
+  (#eq? @_fn "LeaseGrant")) @lease.acquire
+(call_expression
+  function: (selector_expression field: (field_identifier) @_fn)
+  (#eq? @_fn "LeaseKeepAlive")) @lease.renew
+(call_expression
+  function: (selector_expression field: (field_identifier) @_fn)
+  (#eq? @_fn "LeaseRevoke")) @lease.release
+(call_expression
+  function: (selector_expression field: (field_identifier) @_fn)
+  (#any-of? @_fn "LeaseTimeToLive" "TimeToLive")) @lease.ttl
+; stream.Send(&pb.LeaseKeepAliveRequest{...})
+(call_expression
+  function: (selector_expression field: (field_identifier) @_fn)
+  arguments: (argument_list) @_args
+  (#eq? @_fn "Send")
+  (#match? @_args "KeepAliveRequest")) @lease.renew

@@ -1,12 +1,12 @@
 ; retry.scm (Go) — retries: loops that sleep or back off after an error, retry helpers,
 ; gRPC retry options.
 
-; for { ...; if err != nil { time.Sleep(backoff); continue } }
+; for { ...; if err != nil { time.Sleep(backoff); continue } }: a sleep or back-off that
+; follows an error check, or a loop that exits on success and sleeps otherwise
 (for_statement
   body: (block) @_body
-  (#match? @_body "(time\\.Sleep\\(|\\.Sleep\\(|[Bb]ack[Oo]ff|time\\.After\\(|\\bjitter|\\.Wait\\(ctx\\))")
-  (#match? @_body "(err\\s*[!=]=\\s*nil|\\berr\\s*:?=|!ok\\b|[Rr]etr(y|ies))")
-  (#not-match? @_body "^\\{\\s*select\\s*\\{\\s*case\\s*<-\\s*\\w+\\.C:")) @retry.loop
+  (#match? @_body "(time\\.Sleep\\(|[Bb]ack[Oo]ff|\\bjitter|time\\.After\\(\\w*(?i:retry|backoff|wait|interval|delay))")
+  (#match? @_body "(?s)((err\\s*!=\\s*nil|!ok\\b)((?!\\breturn\\b).){0,600}?(time\\.Sleep\\(|[Bb]ack[Oo]ff|\\bjitter|time\\.After\\(\\w*(?i:retry|backoff|wait|interval|delay)))|(time\\.Sleep\\(|time\\.After\\()[^\\n]*\\n\\s*continue\\b|err\\s*==\\s*nil\\s*\\{\\s*(break|return)|^\\{\\s*[^\\n]*\\berr\\s*:?=[^\\n]*\\n\\s*if\\s+err\\s*!=\\s*nil")) @retry.loop
 
 ; backoff.Retry(op, b), retry.Do(fn), retry.OnError(bo, fn), retry.RetryOnConflict(bo, fn),
 ; wait.ExponentialBackoff(bo, cond)
@@ -28,3 +28,13 @@
 ; a service config that turns on gRPC retries
 ([(interpreted_string_literal) (raw_string_literal)] @retry.policy
   (#match? @retry.policy "\"retryPolicy\""))
+
+; for { v, err := op(); if err == nil { return v, nil }; if fatal(err) { return } } — an
+; immediate retry: the loop only exits on success or a fatal error
+((for_statement body: (block) @_body) @retry.loop
+  (#match? @retry.loop "^for\\s*\\{")
+  (#match? @_body "^\\{\\s*[^\\n]*\\berr\\s*:?=\\s*[^\\n]*\\n\\s*if\\s+err\\s*==\\s*nil\\s*\\{"))
+
+; START: if failures > 0 { <-time.After(backoff(...)) } ... goto START — a retry by goto
+((labeled_statement) @retry.loop
+  (#match? @retry.loop "(?s)^\\w+:\\s*.{0,300}?(time\\.Sleep\\(|[Bb]ack[Oo]ff\\(|time\\.After\\(\\w*(?i:retry|backoff|wait|delay))"))
