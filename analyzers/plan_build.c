@@ -269,6 +269,20 @@ static const char *stack_label(unsigned bit) {
     return bit == FL_STACK_ETCD ? "etcd" : bit == FL_STACK_REDIS ? "Redis" : "a SQL database";
 }
 
+/* Where sites of a category are in the whole tree (the system as deployed). */
+static char *tree_sites_where(const fl_plan *p, fl_site_category c, size_t max) {
+    fl_strv v = {0};
+    for (size_t i = 0; i < p->scan.site_count && v.n < max; i++) {
+        const fl_site *s = &p->scan.sites[i];
+        if (s->category != c) continue;
+        fl__strv_pushf(&v, "%s:%d%s%s", s->path, s->line, s->function[0] ? " in " : "",
+                       s->function);
+    }
+    char *r = fl__strv_join(&v, ", ", "");
+    fl__strv_free(&v);
+    return r;
+}
+
 static void architecture(fl_plan *p, const fl_ptree *t) {
     /* folders holding analysed code, with their site counts */
     fl_strv dirs = {0};
@@ -279,8 +293,7 @@ static void architecture(fl_plan *p, const fl_ptree *t) {
         free(d);
     }
     fl__strv_sort(&dirs);
-    fl__strv_pushf(&p->architecture, "Components (folders with analysed code, sites in this "
-                                     "plan):");
+    fl__strv_pushf(&p->architecture, "Components (folders with analysed code, and their sites):");
     size_t shown = 0;
     for (size_t d = 0; d < dirs.n && shown < 12; d++, shown++) {
         size_t files = 0, sites[FL_SITE_CATEGORY_COUNT] = {0};
@@ -289,9 +302,9 @@ static void architecture(fl_plan *p, const fl_ptree *t) {
             if (!strcmp(fd, dirs.v[d]) && t->files[i].facts && !t->files[i].is_test) files++;
             free(fd);
         }
-        for (size_t i = 0; i < p->site_count; i++) {
-            char *fd = folder_of(p->sites[i].s.path);
-            if (!strcmp(fd, dirs.v[d])) sites[p->sites[i].s.category]++;
+        for (size_t i = 0; i < p->scan.site_count; i++) {
+            char *fd = folder_of(p->scan.sites[i].path);
+            if (!strcmp(fd, dirs.v[d])) sites[p->scan.sites[i].category]++;
             free(fd);
         }
         fl_buf b = FL_BUF_INIT;
@@ -318,7 +331,7 @@ static void architecture(fl_plan *p, const fl_ptree *t) {
     fl__strv_pushf(&p->architecture, "Client libraries of stores: %s",
                    st.n ? sts : "none detected (etcd, Redis, SQL drivers are looked for)");
     free(sts);
-    char *commits = sites_where(p, FL_SITE_COMMIT, 4);
+    char *commits = tree_sites_where(p, FL_SITE_COMMIT, 4);
     fl__strv_pushf(&p->architecture, "Durable state: %s",
                    commits[0] ? commits
                    : t->stack ? "held by the store(s) above; no commit, WAL or fsync site in this "
@@ -326,9 +339,9 @@ static void architecture(fl_plan *p, const fl_ptree *t) {
                               : "not visible in the code (no commit, WAL or fsync site; §9)");
     free(commits);
     int raft = 0;
-    for (size_t i = 0; i < p->site_count; i++)
-        if (!strncmp(p->sites[i].s.rule, "commit.propose", 14) ||
-            !strncmp(p->sites[i].s.rule, "commit.apply", 12))
+    for (size_t i = 0; i < p->scan.site_count; i++)
+        if (!strncmp(p->scan.sites[i].rule, "commit.propose", 14) ||
+            !strncmp(p->scan.sites[i].rule, "commit.apply", 12))
             raft = 1;
     fl__strv_pushf(&p->architecture, "Consensus: %s",
                    raft                         ? "propose/apply sites in this code"
@@ -360,7 +373,8 @@ static void sut_model(fl_plan *p, const fl_ptree *t) {
     char *cs = sites_where(p, FL_SITE_COMMIT, 3);
     p->sut_model[1] = fl__strdupf(
         "%s%s%s%s%s", c[0] ? "Durability claims: " : "No durability claim found. ", c,
-        c[0] ? ". " : "", cs[0] ? "Commit / fsync sites: " : "No commit or fsync site found",
+        c[0] ? ". " : "",
+        cs[0] ? "Commit / fsync sites: " : "No commit or fsync site in this plan's scope",
         cs[0] ? cs : (t->stack ? "; state lives in the store the code is a client of." : "."));
     free(c);
     free(cs);
@@ -383,9 +397,9 @@ static void sut_model(fl_plan *p, const fl_ptree *t) {
                              : "; no store client library was detected.");
     c = claims_of(p, FL_CLAIM_IDEMPOTENCY);
     p->sut_model[5] = fl__strdupf(
-        "%zu retry site%s and %zu idempotency site%s. %s%s", count_sites(p, FL_SITE_RETRY),
-        count_sites(p, FL_SITE_RETRY) == 1 ? "" : "s", count_sites(p, FL_SITE_IDEMPOTENCY),
-        count_sites(p, FL_SITE_IDEMPOTENCY) == 1 ? "" : "s",
+        "%zu retry site%s and %zu idempotency site%s in this plan's scope. %s%s",
+        count_sites(p, FL_SITE_RETRY), count_sites(p, FL_SITE_RETRY) == 1 ? "" : "s",
+        count_sites(p, FL_SITE_IDEMPOTENCY), count_sites(p, FL_SITE_IDEMPOTENCY) == 1 ? "" : "s",
         c[0] ? "Idempotency claims: "
              : "No idempotency claim found: whether retries are safe is "
                "not stated (§1c).",
@@ -658,13 +672,24 @@ int fl_plan_build(const fl_plan_options *o, fl_plan **out, fl_error *err) {
                         fl__strdupf("%s imports %s", pf->path, pf->stack_marker[k]);
                     break;
                 }
-        } else if (t.stack == FL_STACK_ETCD || t.stack == FL_STACK_REDIS ||
-                   t.stack == FL_STACK_SQL) {
-            int k = t.stack == FL_STACK_ETCD ? 0 : t.stack == FL_STACK_REDIS ? 1 : 2;
-            ph->stack = t.stack;
-            ph->stack_evidence =
-                fl__strdupf("the only store client of the tree: %s", t.stack_where[k]);
+        } else if (first) {
+            /* a file of the same folder (package) that imports the client */
+            char *dir = folder_of(first->path);
+            for (size_t f = 0; f < t.n && !ph->stack; f++) {
+                char *fd = folder_of(t.files[f].path);
+                if (!strcmp(fd, dir) && t.files[f].stack && !t.files[f].is_test)
+                    for (int k = 0; k < 3 && !ph->stack; k++)
+                        if (t.files[f].stack & (1u << k)) {
+                            ph->stack = 1u << k;
+                            ph->stack_evidence =
+                                fl__strdupf("%s, in the same folder, imports %s", t.files[f].path,
+                                            t.files[f].stack_marker[k]);
+                        }
+                free(fd);
+            }
+            free(dir);
         }
+        ph->lang = first ? first->language : "";
         fl_buf because = FL_BUF_INIT;
         for (size_t k = 0; k < hy->site_count && k < 4; k++)
             for (size_t i = 0; i < sr->site_count; i++)

@@ -132,6 +132,7 @@ typedef struct fl_phyp {
     char *title;
     int pitfall;
     const char *pitfall_name, *fault, *model, *checker; /* static */
+    const char *lang;  /* language of its first site (static), "" without sites */
     int from_claim;    /* 1: added by the plan for a boundary/fairness claim (no sites) */
     fl_strv claims;    /* C ids */
     fl_strv missing;   /* M ids */

@@ -612,8 +612,8 @@ void fl__plan_scenarios(fl_plan *p, const fl_ptree *t) {
         int surface = 0;
         if (h->from_claim) surface = !strcmp(h->checker, "fairness formula") ? 2 : 1;
         char *key = surface ? fl__strdupf("surface|%d", surface)
-                            : fl__strdupf("%02d|%s|%s|%s|%s", h->pitfall, h->fault, h->model,
-                                          h->checker, stack_name(h->stack));
+                            : fl__strdupf("%02d|%s|%s|%s|%s|%s", h->pitfall, h->fault, h->model,
+                                          h->checker, stack_name(h->stack), h->lang ? h->lang : "");
         size_t k = 0;
         while (k < ng && strcmp(gs[k].key, key) != 0) k++;
         if (k == ng) {
@@ -633,14 +633,15 @@ void fl__plan_scenarios(fl_plan *p, const fl_ptree *t) {
     fl_idalloc *ids = fl_xcalloc(1, sizeof *ids);
     p->scen = fl_xcalloc(ng ? ng : 1, sizeof *p->scen);
     p->scen_count = ng;
+    const char **first_path = fl_xcalloc(ng ? ng : 1, sizeof *first_path);
     for (size_t k = 0; k < ng; k++) {
         fl_pscenario *s = &p->scen[k];
         fl__id_number(ids, fl__hash_str(gs[k].key, 0x5ce7), "S", s->id);
         /* the group's first hypothesis (in plan order) names the test's folder */
         const fl_phyp *first = gs[k].first;
-        const char *first_path = "";
+        first_path[k] = "";
         for (size_t i = 0; i < p->site_count && first->sites.n; i++)
-            if (!strcmp(p->sites[i].s.id, first->sites.v[0])) first_path = p->sites[i].s.path;
+            if (!strcmp(p->sites[i].s.id, first->sites.v[0])) first_path[k] = p->sites[i].s.path;
         /* ports: one block of 100 per scenario number, inside 20000..59999 */
         int num = atoi(s->id + 1);
         int base_port = 20000 + (num % 400) * 100 + 79;
@@ -649,8 +650,22 @@ void fl__plan_scenarios(fl_plan *p, const fl_ptree *t) {
         else
             fill_site_scenario(p, s, &gs[k], base_port);
         fill_common(p, s, &gs[k]);
-        skeleton(p, s, first_path);
     }
+    /* names stay unique: the same template on two languages names the language */
+    int *dup = fl_xcalloc(ng ? ng : 1, sizeof *dup);
+    for (size_t a = 0; a < ng; a++)
+        for (size_t b = 0; b < ng; b++)
+            if (a != b && !strcmp(p->scen[a].name, p->scen[b].name)) dup[a] = 1;
+    for (size_t a = 0; a < ng; a++) {
+        if (!dup[a]) continue;
+        const char *lang = gs[a].first->lang && gs[a].first->lang[0] ? gs[a].first->lang : "any";
+        char *n = fl__strdupf("%s_%s", p->scen[a].name, lang);
+        free(p->scen[a].name);
+        p->scen[a].name = n;
+    }
+    for (size_t k = 0; k < ng; k++) skeleton(p, &p->scen[k], first_path[k]);
+    free(dup);
+    free(first_path);
     /* scenarios in id order */
     for (size_t a = 1; a < ng; a++)
         for (size_t b = a; b > 0 && atoi(p->scen[b - 1].id + 1) > atoi(p->scen[b].id + 1); b--) {

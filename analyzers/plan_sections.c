@@ -42,12 +42,13 @@ static void scope(fl_plan *p, const fl_ptree *t) {
         }
         p->scope_text = fl__strdupf(
             "The change %s touches %zu file%s. Hunks fall in %zu function%s; %zu function%s "
-            "call one of them by name (one level). Blast radius: %zu site%s in those "
+            "call%s one of them by name (one level). Blast radius: %zu site%s in those "
             "functions, %zu hypothes%s and the claims they cite; sites of the same "
             "hypotheses elsewhere are listed as context.",
             p->change_label, p->change.file_count, p->change.file_count == 1 ? "" : "s", changed,
-            changed == 1 ? "" : "s", callers, callers == 1 ? "" : "s", p->site_count,
-            p->site_count == 1 ? "" : "s", p->hyp_count, p->hyp_count == 1 ? "is" : "es");
+            changed == 1 ? "" : "s", callers, callers == 1 ? "" : "s", callers == 1 ? "s" : "",
+            p->site_count, p->site_count == 1 ? "" : "s", p->hyp_count,
+            p->hyp_count == 1 ? "is" : "es");
         for (size_t i = 0; i < p->change.file_count; i++) {
             const fl_changed_file *f = &p->change.files[i];
             fl_strv fn = {0};
