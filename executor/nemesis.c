@@ -83,7 +83,7 @@ static int netem_works(char *reason, size_t cap) {
 }
 
 int fl_exec_nemesis_env_ok(const fl_scenario *sc, const fl_exec_nemesis_spec *ns, char *reason,
-                      size_t cap) {
+                           size_t cap) {
     switch (ns->kind) {
         case FL_NEM_KILL:
         case FL_NEM_RESTART:
@@ -249,7 +249,8 @@ void fl_exec_nemesis_begin(fl_fault *f, fl_cluster *c, fl_rec *h, fl_rng *rng, d
                 int rc = fl_exec_proc_signal(&nd->proc, SIGSTOP);
                 nd->paused = 1;
                 fl_buf_printf(&f->injector, "SIGSTOP to process group %d (n%d) at T+%.1fs: %s; ",
-                              (int)nd->proc.pid, f->victims[i], t, rc == 0 ? "delivered" : "failed");
+                              (int)nd->proc.pid, f->victims[i], t,
+                              rc == 0 ? "delivered" : "failed");
             }
             break;
         case FL_NEM_PARTITION:
@@ -276,7 +277,8 @@ void fl_exec_nemesis_begin(fl_fault *f, fl_cluster *c, fl_rec *h, fl_rng *rng, d
                 char txt[64];
                 snprintf(txt, sizeof txt, "%+.0f\n", ns->skew_s);
                 fl_error err;
-                int rc = nd->faketime_file[0] ? fl_exec_write_text(nd->faketime_file, txt, &err) : -1;
+                int rc =
+                    nd->faketime_file[0] ? fl_exec_write_text(nd->faketime_file, txt, &err) : -1;
                 fl_buf_printf(&f->injector, "libfaketime offset %+.0fs written for n%d: %s; ",
                               ns->skew_s, f->victims[i], rc == 0 ? "ok" : "failed");
                 if (nd->proc.pid && is_go_binary(nd->proc.pid))
@@ -337,8 +339,8 @@ void fl_exec_nemesis_tick(fl_fault *f, fl_cluster *c, fl_rec *h, double t) {
         }
     }
     /* partition: ask the cut node for its health from the middle of the window on */
-    if (f->active && f->spec->kind == FL_NEM_PARTITION && !f->peers_unreachable &&
-        !f->check.pid && f->checks_done < 6 && t > f->started + f->spec->duration_s / 2)
+    if (f->active && f->spec->kind == FL_NEM_PARTITION && !f->peers_unreachable && !f->check.pid &&
+        f->checks_done < 6 && t > f->started + f->spec->duration_s / 2)
         start_check(f, c, f->victims[0], 2);
     /* kill/restart: the new incarnation must answer its health check */
     if ((f->spec->kind == FL_NEM_KILL || f->spec->kind == FL_NEM_RESTART) && f->new_pid[0] &&
@@ -381,7 +383,8 @@ void fl_exec_nemesis_end(fl_fault *f, fl_cluster *c, fl_rec *h, double t) {
                 f->drops_after += fl_exec_netns_drop_packets(&c->net, v);
                 fl_exec_netns_heal(&c->net, v);
             }
-            fl_buf_printf(&f->injector, "DROP rule packet counters %lld -> %lld; healed at T+%.1fs; ",
+            fl_buf_printf(&f->injector,
+                          "DROP rule packet counters %lld -> %lld; healed at T+%.1fs; ",
                           f->drops_before, f->drops_after, t);
             break;
         case FL_NEM_CLOCK_SKEW:
@@ -440,8 +443,9 @@ void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h) {
     double rb = tb / before, rd = td / (win + 1.0);
     int timeouts_rose = td > 0 && rd > rb;
     if (td > 0 || tb > 0)
-        fl_buf_printf(&f->victim, "client timeouts %.1f/s before -> %.1f/s in the window (%d ops); ",
-                      rb, rd, td);
+        fl_buf_printf(&f->victim,
+                      "client timeouts %.1f/s before -> %.1f/s in the window (%d ops); ", rb, rd,
+                      td);
     int injector = f->injector.len > 0 && !strstr(fl_buf_cstr(&f->injector), "FAILED");
     int victim = 0;
     switch (ns->kind) {
@@ -450,8 +454,8 @@ void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h) {
             for (int i = 0; i < f->nvictims; i++) {
                 int gone = f->old_pid[i] && kill(f->old_pid[i], 0) < 0 && errno == ESRCH;
                 if (gone) fl_buf_printf(&f->victim, "old pid %d is gone; ", (int)f->old_pid[i]);
-                victim = gone && f->new_pid[i] && f->new_pid[i] != f->old_pid[i] &&
-                         f->restarted_healthy;
+                victim =
+                    gone && f->new_pid[i] && f->new_pid[i] != f->old_pid[i] && f->restarted_healthy;
             }
             if (!victim)
                 snprintf(f->not_proven_reason, sizeof f->not_proven_reason,

@@ -230,7 +230,7 @@ static void run_workload(loop *L, fl_fault *faults, fl_exec_evidence_state *ev, 
 }
 
 void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FILE *prog,
-                      fl_seed_run *out) {
+                           fl_seed_run *out) {
     memset(out, 0, sizeof *out);
     out->seed = seed;
     snprintf(out->dir, sizeof out->dir, "%s", dir);
@@ -336,11 +336,13 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
         int evidence_ok = 1;
         for (int k = 0; k < sc->nevidence; k++)
             if (ev[k].spec->fault == i) {
-                json_array_append_new(evs, json_pack("{s:s,s:b,s:s}", "kind", ev[k].spec->kind,
-                                                     "matched", ev[k].matched, "detail",
-                                                     ev[k].detail));
-                if (!ev[k].matched) evidence_ok = 0;
-                else fl_buf_printf(&f->victim, "%s; ", ev[k].detail);
+                json_array_append_new(evs,
+                                      json_pack("{s:s,s:b,s:s}", "kind", ev[k].spec->kind,
+                                                "matched", ev[k].matched, "detail", ev[k].detail));
+                if (!ev[k].matched)
+                    evidence_ok = 0;
+                else
+                    fl_buf_printf(&f->victim, "%s; ", ev[k].detail);
             }
         if (f->started > 0 || f->done) fl_exec_nemesis_judge(f, &h);
         int proven = f->done && f->proven && evidence_ok;
@@ -353,15 +355,18 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
         else if (!evidence_ok)
             snprintf(reason, sizeof reason, "%s: a declared evidence entry did not match",
                      f->spec->kind_name);
-        if (proven) out->faults_proven++;
-        else json_array_append_new(out->not_proven, json_string(reason));
-        json_array_append_new(
-            out->landing,
-            json_pack("{s:s,s:o,s:f,s:f,s:s,s:s,s:b,s:s?,s:o}", "fault", f->spec->kind_name,
-                      "nodes", json_pack("[]"), "at_s", (double)(long long)(f->started * 1000) / 1000,
-                      "end_s", (double)(long long)(f->ended * 1000) / 1000,
-                      "injector", fl_buf_cstr(&f->injector), "victim", fl_buf_cstr(&f->victim),
-                      "proven", proven, "reason", reason[0] ? reason : NULL, "evidence", evs));
+        if (proven)
+            out->faults_proven++;
+        else
+            json_array_append_new(out->not_proven, json_string(reason));
+        json_array_append_new(out->landing,
+                              json_pack("{s:s,s:o,s:f,s:f,s:s,s:s,s:b,s:s?,s:o}", "fault",
+                                        f->spec->kind_name, "nodes", json_pack("[]"), "at_s",
+                                        (double)(long long)(f->started * 1000) / 1000, "end_s",
+                                        (double)(long long)(f->ended * 1000) / 1000, "injector",
+                                        fl_buf_cstr(&f->injector), "victim",
+                                        fl_buf_cstr(&f->victim), "proven", proven, "reason",
+                                        reason[0] ? reason : NULL, "evidence", evs));
         json_t *nodes = json_object_get(json_array_get(out->landing, i), "nodes");
         for (int k = 0; k < f->nvictims; k++) {
             char b[16];
