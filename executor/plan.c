@@ -214,7 +214,7 @@ static int parse_nemesis(ctx *c, fl_scenario *s, json_t *arr) {
     size_t i;
     json_t *e;
     json_array_foreach(arr, i, e) {
-        fl_exec_nemesis_spec *n = &s->nemesis[s->nnemesis];
+        fl_exec_nemesis_spec *n = &s->nemesis[s->nnemesis++]; /* counted now: freed on error */
         n->line = c->line;
         if (!json_is_object(e)) return bad(c, "run.nemesis[]: expected an object%s%s", NULL, NULL);
         if (get_str(c, e, "kind", &n->kind_name, "run.nemesis[]") < 0) return -1;
@@ -247,7 +247,6 @@ static int parse_nemesis(ctx *c, fl_scenario *s, json_t *arr) {
         if (get_num(c, e, "delay_ms", 200, &d, "run.nemesis[]") < 0) return -1;
         n->delay_ms = (int)d;
         if (n->kind == FL_NEM_PARTITION || n->kind == FL_NEM_LOSS) s->needs_netns = 1;
-        s->nnemesis++;
     }
     return 0;
 }
@@ -259,7 +258,7 @@ static int parse_evidence(ctx *c, fl_scenario *s, json_t *arr) {
     size_t i;
     json_t *e;
     json_array_foreach(arr, i, e) {
-        fl_exec_evidence_spec *v = &s->evidence[s->nevidence];
+        fl_exec_evidence_spec *v = &s->evidence[s->nevidence++];
         v->line = c->line;
         if (!json_is_object(e)) return bad(c, "run.evidence[]: expected an object%s%s", NULL, NULL);
         if (get_str(c, e, "kind", &v->kind, "run.evidence[]") < 0) return -1;
@@ -278,7 +277,6 @@ static int parse_evidence(ctx *c, fl_scenario *s, json_t *arr) {
         double fi;
         if (get_num(c, e, "fault", 0, &fi, "run.evidence[]") < 0) return -1;
         v->fault = (int)fi;
-        s->nevidence++;
     }
     return 0;
 }

@@ -84,7 +84,8 @@ static const char *blame(const fl_scenario *sc, const fl_seed_run *first, const 
     }
     json_t *cj = first->checker_json;
     json_t *an = json_object_get(cj, "anomalies");
-    snprintf(b, sizeof b, "%s found %zu anomal%s in a history recorded against the real system (scenario %s)",
+    snprintf(b, sizeof b,
+             "%s found %zu anomal%s in a history recorded against the real system (scenario %s)",
              json_string_value(json_object_get(cj, "checker"))
                  ? json_string_value(json_object_get(cj, "checker"))
                  : "the checker",
