@@ -248,6 +248,7 @@ typedef struct fl_rec {
     int ntimeout_at, timeout_cap;
     double *lat_at, *lat_s; /* completion time and latency of each ok/fail op */
     int nlat, lat_cap;
+    double op_timeout_s; /* the scenario's op timeout (timeouts land this late) */
 } fl_rec;
 
 /* Notes a timeout / a completed op's latency (for landing evidence). */

@@ -439,8 +439,9 @@ void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h) {
     if (win < 0.5) win = 0.5;
     double before = f->started > 0.5 ? f->started : 0.5;
     int tb = count_in(h->timeout_at, h->ntimeout_at, 0, f->started);
-    int td = count_in(h->timeout_at, h->ntimeout_at, f->started, end + 1.0);
-    double rb = tb / before, rd = td / (win + 1.0);
+    double late = h->op_timeout_s + 0.5; /* an op sent in the window times out this late */
+    int td = count_in(h->timeout_at, h->ntimeout_at, f->started, end + late);
+    double rb = tb / before, rd = td / (win + late);
     int timeouts_rose = td > 0 && rd > rb;
     if (td > 0 || tb > 0)
         fl_buf_printf(&f->victim,
@@ -470,17 +471,27 @@ void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h) {
         case FL_NEM_PARTITION:
         case FL_NEM_LOSS:
             injector = injector && f->drops_after > f->drops_before;
-            victim = ns->kind == FL_NEM_LOSS ? f->drops_after > f->drops_before
-                                             : f->peers_unreachable || timeouts_rose;
+            if (ns->kind == FL_NEM_LOSS) {
+                double lb = mean_lat(h, 0, f->started), ld = mean_lat(h, f->started, end);
+                int slower = ld > lb * 1.2 && ld - lb > 0.002;
+                fl_buf_printf(&f->victim,
+                              "mean op latency %.1f ms before -> %.1f ms in the window; ",
+                              lb * 1000, ld * 1000);
+                victim = slower || timeouts_rose;
+            } else {
+                victim = f->peers_unreachable || timeouts_rose;
+            }
             if (!injector)
                 snprintf(f->not_proven_reason, sizeof f->not_proven_reason,
                          "the DROP rules' packet counters did not rise (%lld -> %lld): wrong "
                          "chain or no traffic",
                          f->drops_before, f->drops_after);
             else if (!victim)
-                snprintf(f->not_proven_reason, sizeof f->not_proven_reason,
-                         "no victim-side signal: the cut node kept passing its health check "
-                         "and client timeouts did not rise");
+                snprintf(f->not_proven_reason, sizeof f->not_proven_reason, "%s",
+                         ns->kind == FL_NEM_LOSS
+                             ? "no victim-side signal: client latency and timeouts did not rise"
+                             : "no victim-side signal: the cut node kept passing its health "
+                               "check and client timeouts did not rise");
             break;
         case FL_NEM_CLOCK_SKEW:
             victim = 0; /* only a plan evidence entry can show the victim's clock moved */

@@ -212,9 +212,10 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
     in.attempted = 1;
     in.faults_scheduled = sc->nnemesis;
     in.seeds_required = sc->nnemesis ? (sc->seeds < 3 ? 3 : sc->seeds) : 1;
+    int nseeds = sc->nnemesis ? sc->seeds : 1; /* fewer than 3 can only reach PARTIAL-model */
     long long seed = o->seed >= 0 ? o->seed : sc->seed;
     int primary = 0, failing = -1, reproduced = 0;
-    for (int k = 0; k < in.seeds_required && nr < 10; k++, seed++) {
+    for (int k = 0; k < nseeds && nr < 10; k++, seed++) {
         char dir[1000];
         snprintf(dir, sizeof dir, "%s/run-%d-seed-%lld", sdir, nr + 1, seed);
         progress(o->progress, "  %s seed %lld (run %d)\n", sc->id, seed, nr + 1);

@@ -49,7 +49,10 @@ static void complete(loop *L, fl_client *cl, const char *type, json_t *value, co
     } else {
         fl_exec_rec_op(L->h, cl->process, type, op, node, error);
     }
-    if (strcmp(type, "info")) fl_exec_rec_note_latency(L->h, since(L), fl_exec_now() - cl->sent_at);
+    /* latency samples are placed at the op's invoke, so a slow op counts in the window it
+     * was sent in */
+    if (strcmp(type, "info"))
+        fl_exec_rec_note_latency(L->h, cl->sent_at - L->t0, fl_exec_now() - cl->sent_at);
     json_decref(cl->op);
     cl->op = NULL;
     cl->busy = 0;
@@ -274,6 +277,7 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
              c.use_netns ? " (in network namespaces)" : "");
     fl_rec h;
     fl_exec_rec_init(&h);
+    h.op_timeout_s = sc->op_timeout_ms / 1000.0;
     loop L = {sc, &c, &h, fl_xcalloc((size_t)sc->concurrency, sizeof(fl_client)), 0, "", 0, 0};
     snprintf(L.log_dir, sizeof L.log_dir, "%s", logs);
     for (int i = 0; i < sc->concurrency; i++) {

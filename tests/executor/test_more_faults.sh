@@ -22,6 +22,16 @@ t_eq "skew verdict" "$(fl_json_field "$v2" verdict)" "INCONCLUSIVE-fault-not-pro
 t_contains "skew reason" "$(cat "$v2")" "is a Go program"
 t_contains "skew injector" "$(cat "$v2")" "libfaketime offset +3600s written"
 t_eq "not run" "$(fl_json_field "$tmp/s/scenarios/S3/verdict.json" verdict)" "NOT-RUN"
+v4="$tmp/s/scenarios/S4/verdict.json"
+if [ "$(id -u)" = 0 ] && ip netns add "fltestprobe$$" 2>/dev/null; then
+  ip netns del "fltestprobe$$"
+  t_eq "loss verdict (1 seed)" "$(fl_json_field "$v4" verdict)" "PARTIAL-model"
+  t_contains "loss injector" "$(cat "$v4")" "iptables statistic DROP on n1"
+  t_not_contains "loss counters rose" "$(cat "$v4")" "DROP rule packet counters 0 -> 0;"
+  t_contains "loss reason" "$(cat "$v4")" "hardening needs 3 seeds"
+else
+  t_eq "loss verdict (no namespaces)" "$(fl_json_field "$v4" verdict)" "INCONCLUSIVE-env"
+fi
 t_contains "session" "$T_OUT" "session verdict: DONE_WITH_CONCERNS"
 if fl_wait_gone "$tmp"; then t_ok; else t_fail "left running: $(fl_leftovers "$tmp")"; fi
 t_done
