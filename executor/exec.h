@@ -305,9 +305,10 @@ typedef struct fl_fault {
     char delay_file[512];  /* latency: the proxy's delay file */
     int env_gap;           /* 1 when the machine cannot inject this fault */
     char env_reason[256];
-    fl_buf injector; /* injector-side evidence text */
-    fl_buf victim;   /* victim-side evidence text */
-    int proven;      /* injector + victim evidence both present */
+    fl_buf injector;           /* injector-side evidence text */
+    fl_buf victim;             /* victim-side evidence text */
+    int plan_evidence_matched; /* plan evidence entries for this fault that matched */
+    int proven;                /* injector + victim evidence both present */
     char not_proven_reason[256];
 } fl_fault;
 

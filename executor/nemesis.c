@@ -463,10 +463,17 @@ void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h) {
                          "no new incarnation of the killed node answered its health check");
             break;
         case FL_NEM_PAUSE:
-            victim = f->state_t_seen;
-            if (!victim)
+            /* state T for the window, and a client-side effect: timeouts rose, or one of
+             * the plan's evidence entries for this fault matched (a paused replication
+             * link shows on the replica, not in client timeouts) */
+            victim = f->state_t_seen && (timeouts_rose || f->plan_evidence_matched);
+            if (!f->state_t_seen)
                 snprintf(f->not_proven_reason, sizeof f->not_proven_reason,
                          "the paused process was never seen in state T");
+            else if (!victim)
+                snprintf(f->not_proven_reason, sizeof f->not_proven_reason,
+                         "the process was in state T but no victim noticed: client timeouts "
+                         "did not rise and no evidence entry matched");
             break;
         case FL_NEM_PARTITION:
         case FL_NEM_LOSS:

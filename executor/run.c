@@ -235,8 +235,9 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             if (!r->ran) in.env_gap = 1;
             break;
         }
-        progress(o->progress, "    checker: %s; faults proven %d/%d\n", chk_name(r->chk),
-                 r->faults_proven, r->faults_scheduled);
+        progress(
+            o->progress, "    checker: %s; faults proven %d/%d; workload %.1fs + overhead %.1fs\n",
+            chk_name(r->chk), r->faults_proven, r->faults_scheduled, r->workload_s, r->overhead_s);
         if (r->chk == FL_CHK_INVALID) {
             failing = nr - 1;
             primary = failing;

@@ -343,10 +343,12 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
                 json_array_append_new(evs,
                                       json_pack("{s:s,s:b,s:s}", "kind", ev[k].spec->kind,
                                                 "matched", ev[k].matched, "detail", ev[k].detail));
-                if (!ev[k].matched)
+                if (!ev[k].matched) {
                     evidence_ok = 0;
-                else
+                } else {
+                    f->plan_evidence_matched++;
                     fl_buf_printf(&f->victim, "%s; ", ev[k].detail);
+                }
             }
         if (f->started > 0 || f->done) fl_exec_nemesis_judge(f, &h);
         int proven = f->done && f->proven && evidence_ok;
