@@ -394,6 +394,11 @@ static void write_sarif(fl_session *s) {
     size_t i;
     json_t *v;
     const char *uri = s->plan->path;
+    char cwd[600];
+    if (uri[0] == '/' && getcwd(cwd, sizeof cwd)) { /* relative to where faultline ran */
+        size_t n = strlen(cwd);
+        if (!strncmp(uri, cwd, n) && uri[n] == '/') uri += n + 1;
+    }
     while (uri[0] == '.' && uri[1] == '/') uri += 2;
     json_array_foreach(s->scenarios, i, v) {
         const char *vd = str(v, "verdict");
