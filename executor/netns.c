@@ -192,8 +192,10 @@ void fl_exec_netns_reap_stale(void) {
         const char *n = e->d_name;
         if (strncmp(n, "fl", 2)) continue;
         const char *p = n + 2;
-        if (!strncmp(p, "probe", 5)) p += 5;
-        else if (!strncmp(p, "netem", 5)) p += 5;
+        if (!strncmp(p, "probe", 5))
+            p += 5;
+        else if (!strncmp(p, "netem", 5))
+            p += 5;
         char *end;
         long pid = strtol(p, &end, 10);
         if (end == p || pid <= 1) continue;

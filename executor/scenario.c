@@ -49,7 +49,10 @@ static void complete(loop *L, fl_client *cl, const char *type, json_t *value, co
     } else {
         fl_exec_rec_op(L->h, cl->process, type, op, node, error);
     }
-    if (strcmp(type, "info")) fl_exec_rec_note_latency(L->h, since(L), fl_exec_now() - cl->sent_at);
+    /* latency samples are placed at the op's invoke, so a slow op counts in the window it
+     * was sent in */
+    if (strcmp(type, "info"))
+        fl_exec_rec_note_latency(L->h, cl->sent_at - L->t0, fl_exec_now() - cl->sent_at);
     json_decref(cl->op);
     cl->op = NULL;
     cl->busy = 0;
@@ -230,7 +233,7 @@ static void run_workload(loop *L, fl_fault *faults, fl_exec_evidence_state *ev, 
 }
 
 void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FILE *prog,
-                      fl_seed_run *out) {
+                           fl_seed_run *out) {
     memset(out, 0, sizeof *out);
     out->seed = seed;
     snprintf(out->dir, sizeof out->dir, "%s", dir);
@@ -274,6 +277,7 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
              c.use_netns ? " (in network namespaces)" : "");
     fl_rec h;
     fl_exec_rec_init(&h);
+    h.op_timeout_s = sc->op_timeout_ms / 1000.0;
     loop L = {sc, &c, &h, fl_xcalloc((size_t)sc->concurrency, sizeof(fl_client)), 0, "", 0, 0};
     snprintf(L.log_dir, sizeof L.log_dir, "%s", logs);
     for (int i = 0; i < sc->concurrency; i++) {
@@ -336,11 +340,15 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
         int evidence_ok = 1;
         for (int k = 0; k < sc->nevidence; k++)
             if (ev[k].spec->fault == i) {
-                json_array_append_new(evs, json_pack("{s:s,s:b,s:s}", "kind", ev[k].spec->kind,
-                                                     "matched", ev[k].matched, "detail",
-                                                     ev[k].detail));
-                if (!ev[k].matched) evidence_ok = 0;
-                else fl_buf_printf(&f->victim, "%s; ", ev[k].detail);
+                json_array_append_new(evs,
+                                      json_pack("{s:s,s:b,s:s}", "kind", ev[k].spec->kind,
+                                                "matched", ev[k].matched, "detail", ev[k].detail));
+                if (!ev[k].matched) {
+                    evidence_ok = 0;
+                } else {
+                    f->plan_evidence_matched++;
+                    fl_buf_printf(&f->victim, "%s; ", ev[k].detail);
+                }
             }
         if (f->started > 0 || f->done) fl_exec_nemesis_judge(f, &h);
         int proven = f->done && f->proven && evidence_ok;
@@ -353,15 +361,18 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
         else if (!evidence_ok)
             snprintf(reason, sizeof reason, "%s: a declared evidence entry did not match",
                      f->spec->kind_name);
-        if (proven) out->faults_proven++;
-        else json_array_append_new(out->not_proven, json_string(reason));
-        json_array_append_new(
-            out->landing,
-            json_pack("{s:s,s:o,s:f,s:f,s:s,s:s,s:b,s:s?,s:o}", "fault", f->spec->kind_name,
-                      "nodes", json_pack("[]"), "at_s", (double)(long long)(f->started * 1000) / 1000,
-                      "end_s", (double)(long long)(f->ended * 1000) / 1000,
-                      "injector", fl_buf_cstr(&f->injector), "victim", fl_buf_cstr(&f->victim),
-                      "proven", proven, "reason", reason[0] ? reason : NULL, "evidence", evs));
+        if (proven)
+            out->faults_proven++;
+        else
+            json_array_append_new(out->not_proven, json_string(reason));
+        json_array_append_new(out->landing,
+                              json_pack("{s:s,s:o,s:f,s:f,s:s,s:s,s:b,s:s?,s:o}", "fault",
+                                        f->spec->kind_name, "nodes", json_pack("[]"), "at_s",
+                                        (double)(long long)(f->started * 1000) / 1000, "end_s",
+                                        (double)(long long)(f->ended * 1000) / 1000, "injector",
+                                        fl_buf_cstr(&f->injector), "victim",
+                                        fl_buf_cstr(&f->victim), "proven", proven, "reason",
+                                        reason[0] ? reason : NULL, "evidence", evs));
         json_t *nodes = json_object_get(json_array_get(out->landing, i), "nodes");
         for (int k = 0; k < f->nvictims; k++) {
             char b[16];
