@@ -15,7 +15,7 @@ repo="$tmp/ledger"
 cp -r "$FL_SOURCE_DIR/examples/ledger" "$repo"
 ( cd "$repo" && git init -q -b main && git add -A &&
   git -c user.email=t@example.com -c user.name=t commit -qm ledger &&
-  echo '// touched' >>server/lease.go ) || t_fail "example repository"
+  sed -i 's/concurrency.WithTTL(10)/concurrency.WithTTL(5)/' server/lease.go ) || t_fail "example repository"
 have_plan=0
 if "$FAULTLINE" help plan >/dev/null 2>&1; then
   have_plan=1

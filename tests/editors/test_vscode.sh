@@ -15,7 +15,7 @@ ws="$tmp/ledger"
 cp -r "$FL_SOURCE_DIR/examples/ledger" "$ws"
 ( cd "$ws" && git init -q -b main && git add -A &&
   git -c user.email=t@example.com -c user.name=t commit -qm ledger &&
-  echo '// touched' >>server/lease.go ) || t_fail "example repository"
+  sed -i 's/concurrency.WithTTL(10)/concurrency.WithTTL(5)/' server/lease.go ) || t_fail "example repository"
 if "$FAULTLINE" help plan >/dev/null 2>&1; then
   t_run "project plan" 0 "$FAULTLINE" plan --repo "$ws"
 else
