@@ -19,7 +19,7 @@ if [ "$which" = nvim ]; then
   command -v nvim >/dev/null || { echo "FAIL: nvim is not installed (scripts/setup installs it)"; exit 1; }
   cd "$work/ws" || exit 1
   t_run "nvim harness" 0 "$checks/nvim/run-nvim-lsp.sh" --server "$FAULTLINE serve" --timeout 20 \
-    --out "$out" --root "$work/ws" --min-diags 4 \
+    --out "$out" --root "$work/ws" --min-diags 4 --settle-ms 1500 \
     --request faultline/plan '{"scope":"project"}' \
     --request faultline/sites '{"textDocument":{"uri":"${uri}"}}' \
     --request faultline/coverage '{}' \
@@ -32,7 +32,8 @@ if [ "$which" = nvim ]; then
   # UTF-16 character 36 after "héllo😀" is Neovim's byte column 39
   t_eq "utf-16 column" "$(jq '[.diagnostics[] | select(.code == "timeout.context")][0].range.start.character' <<<"$r")" 36
   t_eq "nvim byte column" "$(jq '[.nvim_diagnostics[] | select(.code == "timeout.context")][0].col' <<<"$r")" 39
-  # relatedInformation points at the README claim
+  # relatedInformation points at the README claim (once the workspace index is complete:
+  # the settle time lets the publish that follows it arrive)
   t_contains "related claim" "$(jq -r '[.diagnostics[] | select(.code == "retry.loop")][0].relatedInformation[0].location.uri' <<<"$r")" README.md
   # faultline/plan round trip: the request reaches the server and comes back answered
   # (a plan, or the clear error of a build without the plan generator)
