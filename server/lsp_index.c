@@ -1,20 +1,26 @@
 /*
- * lsp_index.c — the workspace index's file list, slicing and work-done progress.
+ * lsp_index.c — the workspace index's file list, its worker threads and work-done progress.
  *
  * After `initialized` the workspace folders are walked (hidden folders, node_modules,
- * vendor, third_party, build output and test sessions are skipped) for source files
- * faultline reads and doc files (.md, .markdown, .rst, .adoc, .txt). Each idle slice of the
- * server loop analyses files for at most SLICE_NS through lsp_analysis_index_file, so
- * messages are never kept waiting long. Progress: when the client has
+ * vendor, third_party, build output and test sessions are skipped; so is generated code)
+ * for source files faultline reads and doc files (.md, .markdown, .rst, .adoc, .txt).
+ * Worker threads read and analyse the files (fl_analyze_text with the shared analyzer) into
+ * one slot per file; the server loop stays free for messages, reports progress from the
+ * count of finished files, and when all are done puts the facts into the workspace index
+ * (a file the editor has open keeps the facts of its buffer). Progress: when the client has
  * window.workDoneProgress, the server asks window/workDoneProgress/create and sends
  * $/progress begin/report/end only after a successful answer; an error answer means no
  * progress is ever sent on that token.
  */
 #include "lsp_index.h"
 
+#include "fl_analyzers.h"
 #include "fl_grammars.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,8 +33,17 @@
 enum token_state { TOKEN_NONE, TOKEN_ASKED, TOKEN_OK, TOKEN_REFUSED };
 
 typedef struct lsp_index {
-    char **files; /* absolute paths still to analyse are files[next..count) */
+    char **files; /* absolute paths of the files to analyse */
+    char **rels;  /* their workspace-relative paths */
     size_t count, cap, next;
+    /* worker threads */
+    fl_file_facts **slots; /* one per file, filled by the workers */
+    atomic_size_t claim;   /* next file a worker takes */
+    atomic_size_t done;    /* files finished */
+    atomic_int stop;       /* set to make the workers stop early */
+    const fl_analyzer *an;
+    pthread_t threads[8];
+    int nthreads;
     bool walked, active, finished_once, cancelled;
     uint64_t start_ns, end_ns;
     int generation;
@@ -97,11 +112,66 @@ static void walk(lsp_index *ix, const char *dir, int depth) {
     fl_buf_free(&p);
 }
 
+static void join_workers(lsp_index *ix) {
+    if (!ix->nthreads) return;
+    atomic_store(&ix->stop, 1);
+    for (int t = 0; t < ix->nthreads; t++) pthread_join(ix->threads[t], NULL);
+    ix->nthreads = 0;
+}
+
 static void index_clear(lsp_index *ix) {
-    for (size_t i = 0; i < ix->count; i++) free(ix->files[i]);
+    join_workers(ix);
+    for (size_t i = 0; i < ix->count; i++) {
+        free(ix->files[i]);
+        if (ix->rels) free(ix->rels[i]);
+        if (ix->slots) fl_file_facts_free(ix->slots[i]);
+    }
     free(ix->files);
-    ix->files = NULL;
+    free(ix->rels);
+    free(ix->slots);
+    ix->files = ix->rels = NULL;
+    ix->slots = NULL;
     ix->count = ix->cap = ix->next = 0;
+    atomic_store(&ix->claim, 0);
+    atomic_store(&ix->done, 0);
+    atomic_store(&ix->stop, 0);
+}
+
+/* Generated code is not analysed (as `faultline scan` does by default). */
+static bool generated(const char *path, const char *text, size_t n) {
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t bl = strlen(base);
+    static const char *const suffixes[] = {
+        ".pb.go", ".pb.gw.go", "_generated.go", ".pb.cc", ".pb.h", "_pb2.py", NULL};
+    for (const char *const *sfx = suffixes; *sfx; sfx++) {
+        size_t k = strlen(*sfx);
+        if (bl >= k && strcmp(base + bl - k, *sfx) == 0) return true;
+    }
+    size_t head = n < 2048 ? n : 2048;
+    for (size_t i = 0; i + 14 <= head; i++)
+        if (memcmp(text + i, "Code generated", 14) == 0 || memcmp(text + i, "DO NOT EDIT", 11) == 0)
+            return true;
+    return false;
+}
+
+static void *worker(void *arg) {
+    lsp_index *ix = arg;
+    fl_buf text = FL_BUF_INIT;
+    for (;;) {
+        if (atomic_load(&ix->stop)) break;
+        size_t i = atomic_fetch_add(&ix->claim, 1);
+        if (i >= ix->count) break;
+        fl_buf_reset(&text);
+        fl_error err;
+        if (fl_file_read(ix->files[i], &text, &err) == 0 &&
+            !generated(ix->files[i], text.data ? text.data : "", text.len))
+            ix->slots[i] = fl_analyze_text(ix->an, ix->rels[i], NULL, text.data ? text.data : "",
+                                           text.len, NULL, NULL, &err);
+        atomic_fetch_add(&ix->done, 1);
+    }
+    fl_buf_free(&text);
+    return NULL;
 }
 
 /* ---- progress -------------------------------------------------------------------------- */
@@ -198,30 +268,61 @@ static void finish(lsp_server *s, const char *why) {
     for (size_t i = 0; i < s->docs.count; i++) s->docs.items[i]->dirty = true;
 }
 
+/* The analyzer the workers share (lsp_analysis.c owns it). */
+void *lsp_analysis_analyzer(lsp_server *s);
+/* Puts facts into the workspace index (lsp_analysis.c). */
+void lsp_analysis_index_put(lsp_server *s, void *facts);
+
+static bool is_open(lsp_server *s, const char *abs) {
+    for (size_t i = 0; i < s->docs.count; i++)
+        if (s->docs.items[i]->path && strcmp(s->docs.items[i]->path, abs) == 0) return true;
+    return false;
+}
+
 bool lsp_index_step(lsp_server *s) {
     lsp_index *ix = s->index;
     if (!ix || !ix->active) return false;
     if (ix->cancelled) {
+        join_workers(ix);
         finish(s, "cancelled");
         return true;
     }
-    uint64_t t0 = now_ns();
     if (!ix->walked) {
         for (size_t i = 0; i < s->nroots; i++) walk(ix, s->roots[i], 0);
         qsort(ix->files, ix->count, sizeof *ix->files, cmp_str);
         ix->walked = true;
+        ix->rels = fl_xcalloc(ix->count ? ix->count : 1, sizeof *ix->rels);
+        ix->slots = fl_xcalloc(ix->count ? ix->count : 1, sizeof *ix->slots);
+        for (size_t i = 0; i < ix->count; i++) ix->rels[i] = lsp_index_relpath(s, ix->files[i]);
+        ix->an = lsp_analysis_analyzer(s);
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        int want = ncpu > 0 ? (int)ncpu : 1;
+        if (want > 8) want = 8;
+        if ((size_t)want > ix->count) want = (int)ix->count;
+        for (int t = 0; t < want; t++)
+            if (pthread_create(&ix->threads[ix->nthreads], NULL, worker, ix) == 0) ix->nthreads++;
+        /* Without threads the loop below analyses here, a slice at a time between messages. */
         return true;
     }
-    while (ix->next < ix->count && now_ns() - t0 < SLICE_NS) {
-        const char *path = ix->files[ix->next++];
-        char *rel = lsp_index_relpath(s, path);
-        lsp_analysis_index_file(s, path, rel, false);
-        free(rel);
-        ix->analysed++;
+    if (ix->nthreads == 0 && atomic_load(&ix->claim) < ix->count) {
+        uint64_t t0 = now_ns();
+        while (atomic_load(&ix->claim) < ix->count && now_ns() - t0 < SLICE_NS) {
+            size_t i = atomic_fetch_add(&ix->claim, 1);
+            fl_buf text = FL_BUF_INIT;
+            fl_error err;
+            if (fl_file_read(ix->files[i], &text, &err) == 0 &&
+                !generated(ix->files[i], text.data ? text.data : "", text.len))
+                ix->slots[i] =
+                    fl_analyze_text(ix->an, ix->rels[i], NULL, text.data ? text.data : "", text.len,
+                                    NULL, NULL, &err);
+            fl_buf_free(&text);
+            atomic_fetch_add(&ix->done, 1);
+        }
     }
+    ix->next = atomic_load(&ix->done);
     if (ix->begun && !ix->ended) {
         int pct = percent(ix);
-        if (pct >= ix->last_pct + 5) {
+        if (pct >= ix->last_pct + 5 && pct < 100) {
             ix->last_pct = pct;
             char msg[96];
             snprintf(msg, sizeof msg, "%zu of %zu files", ix->next, ix->count);
@@ -229,8 +330,24 @@ bool lsp_index_step(lsp_server *s) {
                                   pct));
         }
     }
-    if (ix->next >= ix->count) finish(s, "done");
+    if (ix->next < ix->count) return ix->nthreads == 0; /* workers: wait for input instead */
+    join_workers(ix);
+    for (size_t i = 0; i < ix->count; i++) {
+        if (!ix->slots[i]) continue;
+        if (is_open(s, ix->files[i]))
+            fl_file_facts_free(ix->slots[i]);
+        else
+            lsp_analysis_index_put(s, ix->slots[i]);
+        ix->slots[i] = NULL;
+        ix->analysed++;
+    }
+    finish(s, "done");
     return true;
+}
+
+int lsp_index_wait_ms(lsp_server *s) {
+    lsp_index *ix = s->index;
+    return ix && ix->active ? 5 : 1000;
 }
 
 void lsp_index_free(lsp_server *s) {

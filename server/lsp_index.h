@@ -25,6 +25,8 @@ json_t *lsp_index_status(lsp_server *s);
 /* The workspace-relative path of an absolute path (malloc'd): relative to the first root
  * that holds it, else the path itself. */
 char *lsp_index_relpath(lsp_server *s, const char *path);
+/* How long the idle loop may wait for input: short while workers are indexing. */
+int lsp_index_wait_ms(lsp_server *s);
 /* True once the first full pass finished. */
 bool lsp_index_ready(lsp_server *s);
 

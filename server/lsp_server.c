@@ -14,6 +14,7 @@
  */
 #include "lsp.h"
 #include "lsp_features.h"
+#include "lsp_index.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -439,7 +440,7 @@ int lsp_serve(int in_fd, int out_fd) {
             break;
         }
         if (lsp_idle_work(s)) continue;
-        if (pump(s, 1000) < 0) input_ended = true;
+        if (pump(s, lsp_index_wait_ms(s)) < 0) input_ended = true;
         if (!parent_alive(s)) {
             s->exit_code = 1;
             break;

@@ -767,6 +767,279 @@ static void test_custom_requests(void **state) {
     assert_int_equal(lc_stop(c), 0);
 }
 
+/* ---- analysis: diagnostics, hover, lens, actions, coverage round trip ---------------- */
+
+static char *read_text(const char *path) {
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *t = malloc((size_t)n + 1);
+    assert_int_equal(fread(t, 1, (size_t)n, f), (size_t)n);
+    t[n] = '\0';
+    fclose(f);
+    return t;
+}
+
+/* Copies the fixture workspace into a fresh temporary folder. */
+static char *fixture_workspace(void) {
+    char *dir = lc_tempdir();
+    const char *files[] = {"README.md", "store/store.go", NULL};
+    for (int i = 0; files[i]; i++) {
+        char src[4096], dst[4096];
+        snprintf(src, sizeof src, "%s/tests/server/fixtures/ws/%s", FL_SOURCE_DIR, files[i]);
+        snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
+        char *t = read_text(src);
+        lc_write_file(dst, t);
+        free(t);
+    }
+    return dir;
+}
+
+static json_t *find_diag(json_t *diags, const char *code) {
+    size_t i;
+    json_t *d;
+    json_array_foreach(diags, i, d) if (strcmp(str_at(d, "code"), code) == 0) return d;
+    return NULL;
+}
+
+/* The newest publish for uri after `mark` whose retry.loop diagnostic has the wanted
+ * severity (waits for the server to get there). */
+static json_t *wait_publish_severity(lc_client *c, const char *uri, size_t mark, int severity) {
+    for (int round = 0; round < 50; round++) {
+        json_t *pub = lc_wait_method(c, "textDocument/publishDiagnostics", uri, mark, T);
+        if (!pub) break;
+        json_t *d =
+            find_diag(json_object_get(json_object_get(pub, "params"), "diagnostics"), "retry.loop");
+        if (d && json_integer_value(json_object_get(d, "severity")) == severity) return pub;
+        mark = lc_mark(c);
+        /* find the index just after this publish */
+        size_t k;
+        json_t *m;
+        json_array_foreach(c->seen, k, m) if (m == pub) mark = k + 1;
+    }
+    fail_msg("no publish with retry.loop at severity %d", severity);
+    return NULL;
+}
+
+static void test_analysis_round_trip(void **state) {
+    (void)state;
+    char *dir = fixture_workspace();
+    char *root = lc_file_uri(dir);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/store/store.go", dir);
+    char *uri = lc_file_uri(path);
+    char *text = read_text(path);
+    json_t *caps = json_pack("{s:{s:{s:{s:{s:[s,s]}}}, s:{s:b}}}", "textDocument", "codeAction",
+                             "codeActionLiteralSupport", "codeActionKind", "valueSet", "quickfix",
+                             "refactor", "publishDiagnostics", "relatedInformation", 1);
+    lc_client *c = started(caps, NULL, root);
+    wait_index_ready(c);
+    lc_notify(c, "textDocument/didOpen",
+              json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument", "uri", uri, "languageId", "go",
+                        "version", 1, "text", text));
+    json_t *pub = wait_publish_severity(c, uri, 0, 2);
+    json_t *diags = json_object_get(json_object_get(pub, "params"), "diagnostics");
+    assert_true(json_array_size(diags) >= 4);
+    /* The retry loop: source, code, severity (uncovered → Warning), the claim it relates to. */
+    json_t *d = find_diag(diags, "retry.loop");
+    assert_non_null(d);
+    assert_string_equal(str_at(d, "source"), "faultline");
+    json_t *start = json_object_get(json_object_get(d, "range"), "start");
+    assert_int_equal(json_integer_value(json_object_get(start, "line")), 16);
+    assert_int_equal(json_integer_value(json_object_get(start, "character")), 1);
+    assert_non_null(strstr(str_at(d, "message"), "uncovered"));
+    json_t *rel = json_object_get(d, "relatedInformation");
+    assert_true(json_array_size(rel) >= 1);
+    json_t *loc = json_object_get(json_array_get(rel, 0), "location");
+    assert_non_null(strstr(str_at(loc, "uri"), "README.md"));
+    assert_non_null(strstr(str_at(json_array_get(rel, 0), "message"), "idempotent"));
+    /* UTF-16 columns: on `label := "héllo😀"; ctx, cancel := context.WithTimeout(...)` the
+     * call starts at UTF-16 character 36 (byte 39). */
+    d = find_diag(diags, "timeout.context");
+    assert_non_null(d);
+    start = json_object_get(json_object_get(d, "range"), "start");
+    assert_int_equal(json_integer_value(json_object_get(start, "line")), 27);
+    assert_int_equal(json_integer_value(json_object_get(start, "character")), 36);
+
+    /* Hover: the hypothesis, its claim, the scenario that would falsify it. */
+    json_t *h = result_of(req(c, "textDocument/hover",
+                              json_pack("{s:{s:s}, s:{s:i, s:i}}", "textDocument", "uri", uri,
+                                        "position", "line", 16, "character", 2)));
+    const char *md = str_at(json_object_get(h, "contents"), "value");
+    assert_non_null(strstr(md, "retry.loop"));
+    assert_non_null(strstr(md, "Hypothesis"));
+    assert_non_null(strstr(md, "Retried transfers are idempotent"));
+    assert_non_null(strstr(md, "Falsified by"));
+    assert_non_null(strstr(md, "uncovered"));
+    /* Hover on the README claim line through its own document is covered below; nothing
+     * here is NULL. */
+    h = req(c, "textDocument/hover",
+            json_pack("{s:{s:s}, s:{s:i, s:i}}", "textDocument", "uri", uri, "position", "line", 2,
+                      "character", 0));
+    assert_true(json_is_null(result_of(h)));
+
+    /* Code lens per function: "N hypotheses · M uncovered". */
+    json_t *lenses = result_of(
+        req(c, "textDocument/codeLens", json_pack("{s:{s:s}}", "textDocument", "uri", uri)));
+    assert_true(json_array_size(lenses) >= 2);
+    bool transfer = false;
+    size_t i;
+    json_t *l;
+    json_array_foreach(lenses, i, l) {
+        json_t *cmd = json_object_get(l, "command");
+        const char *fn = json_string_value(json_array_get(json_object_get(cmd, "arguments"), 1));
+        if (fn && strcmp(fn, "Transfer") == 0) {
+            transfer = true;
+            assert_string_equal(str_at(cmd, "title"), "2 hypotheses · 2 uncovered");
+        }
+    }
+    assert_true(transfer);
+
+    /* Code actions at the retry loop: add a scenario (a WorkspaceEdit needs the file to exist
+     * or create support; here neither, so a command) and mark a claim reviewed. */
+    json_t *acts = result_of(
+        req(c, "textDocument/codeAction",
+            json_pack("{s:{s:s}, s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:{s:[]}}", "textDocument", "uri",
+                      uri, "range", "start", "line", 16, "character", 2, "end", "line", 16,
+                      "character", 2, "context", "diagnostics")));
+    json_t *add = NULL, *review = NULL;
+    json_array_foreach(acts, i, l) {
+        json_t *cmd = json_object_get(l, "command");
+        const char *name = str_at(cmd, "command");
+        if (name && strcmp(name, "faultline.addScenario") == 0 && !add) add = cmd;
+        if (name && strcmp(name, "faultline.markReviewed") == 0 && !review) review = cmd;
+    }
+    assert_non_null(add);
+    assert_non_null(review);
+    size_t mark = lc_mark(c);
+    json_t *res = result_of(req(c, "workspace/executeCommand", json_deep_copy(add)));
+    assert_string_equal(str_at(res, "scenario"), "S1");
+    char plan[4096];
+    snprintf(plan, sizeof plan, "%s/docs/testing-plans/faultline.json", dir);
+    char *pt = read_text(plan);
+    assert_non_null(strstr(pt, "\"closes\""));
+    free(pt);
+    /* Coverage: planned now (still a Warning), and the message says so. */
+    pub = wait_publish_severity(c, uri, mark, 2);
+    d = find_diag(json_object_get(json_object_get(pub, "params"), "diagnostics"), "retry.loop");
+    (void)d;
+    json_t *cov = result_of(req(c, "faultline/coverage", NULL));
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(cov, "summary"), "planned")), 1);
+    res = result_of(req(c, "workspace/executeCommand", json_deep_copy(review)));
+    char reviewed[4096];
+    snprintf(reviewed, sizeof reviewed, "%s/.faultline/reviewed.json", dir);
+    pt = read_text(reviewed);
+    assert_non_null(strstr(pt, "reviewed_at"));
+    free(pt);
+
+    /* Now that the plan exists, the code action for the other hypothesis is a real
+     * WorkspaceEdit on the plan file. */
+    acts = result_of(
+        req(c, "textDocument/codeAction",
+            json_pack("{s:{s:s}, s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:{s:[]}}", "textDocument", "uri",
+                      uri, "range", "start", "line", 17, "character", 9, "end", "line", 17,
+                      "character", 9, "context", "diagnostics")));
+    bool edit = false;
+    json_array_foreach(acts, i, l) {
+        json_t *changes = json_object_get(json_object_get(l, "edit"), "changes");
+        if (changes) {
+            edit = true;
+            const char *k;
+            json_t *v;
+            json_object_foreach(changes, k, v) {
+                assert_non_null(strstr(k, "faultline.json"));
+                assert_non_null(strstr(str_at(json_array_get(v, 0), "newText"), "\"S2\""));
+            }
+        }
+    }
+    assert_true(edit);
+
+    /* A session verdict arrives: PASS → Information; then FAIL → Error. */
+    char verdict[4096];
+    snprintf(verdict, sizeof verdict,
+             "%s/test-sessions/faultline/20260101T000000Z/scenarios/S1/verdict.json", dir);
+    lc_write_file(verdict, "{\"scenario\":\"S1\",\"verdict\":\"PASS-hardening\"}");
+    char *vuri = lc_file_uri(verdict);
+    mark = lc_mark(c);
+    lc_notify(c, "workspace/didChangeWatchedFiles",
+              json_pack("{s:[{s:s, s:i}]}", "changes", "uri", vuri, "type", 1));
+    wait_publish_severity(c, uri, mark, 3);
+    lc_write_file(verdict, "{\"scenario\":\"S1\",\"verdict\":\"FAIL-reproducible\"}");
+    mark = lc_mark(c);
+    lc_notify(c, "workspace/didChangeWatchedFiles",
+              json_pack("{s:[{s:s, s:i}]}", "changes", "uri", vuri, "type", 2));
+    pub = wait_publish_severity(c, uri, mark, 1);
+    free(vuri);
+
+    /* An incremental edit: a line inserted above moves the findings down. */
+    mark = lc_mark(c);
+    lc_notify(c, "textDocument/didChange",
+              json_pack("{s:{s:s, s:i}, s:[o]}", "textDocument", "uri", uri, "version", 5,
+                        "contentChanges", change(13, 0, 13, 0, "// a comment line\n")));
+    pub = lc_wait_method(c, "textDocument/publishDiagnostics", uri, mark, T);
+    d = find_diag(json_object_get(json_object_get(pub, "params"), "diagnostics"), "retry.loop");
+    start = json_object_get(json_object_get(d, "range"), "start");
+    assert_int_equal(json_integer_value(json_object_get(start, "line")), 17);
+    json_t *st = doc_status(c, uri);
+    assert_true(json_integer_value(json_object_get(st, "reparses")) >= 1);
+
+    /* faultline/sites and faultline/claims: per document and for the workspace. */
+    json_t *sites =
+        result_of(req(c, "faultline/sites", json_pack("{s:{s:s}}", "textDocument", "uri", uri)));
+    assert_int_equal(json_array_size(json_object_get(sites, "sites")), 4);
+    assert_non_null(json_object_get(json_array_get(json_object_get(sites, "sites"), 0), "range"));
+    json_t *claims = result_of(req(c, "faultline/claims", NULL));
+    assert_true(json_array_size(json_object_get(claims, "claims")) >= 3);
+    assert_true(json_array_size(json_object_get(claims, "hypotheses")) >= 4);
+    assert_int_equal(lc_stop(c), 0);
+    free(text);
+    free(uri);
+    free(root);
+    lc_rmtree(dir);
+    free(dir);
+}
+
+static void test_code_action_create_file(void **state) {
+    (void)state;
+    /* A client that supports documentChanges + create gets a CreateFile edit for a new plan. */
+    char *dir = fixture_workspace();
+    char *root = lc_file_uri(dir);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/store/store.go", dir);
+    char *uri = lc_file_uri(path);
+    char *text = read_text(path);
+    json_t *caps =
+        json_pack("{s:{s:{s:{s:{s:[s]}}}}, s:{s:{s:b, s:[s]}}}", "textDocument", "codeAction",
+                  "codeActionLiteralSupport", "codeActionKind", "valueSet", "quickfix", "workspace",
+                  "workspaceEdit", "documentChanges", 1, "resourceOperations", "create");
+    lc_client *c = started(caps, NULL, root);
+    lc_notify(c, "textDocument/didOpen",
+              json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument", "uri", uri, "languageId", "go",
+                        "version", 1, "text", text));
+    json_t *acts = result_of(
+        req(c, "textDocument/codeAction",
+            json_pack("{s:{s:s}, s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:{s:[]}}", "textDocument", "uri",
+                      uri, "range", "start", "line", 16, "character", 2, "end", "line", 16,
+                      "character", 2, "context", "diagnostics")));
+    bool created = false;
+    size_t i;
+    json_t *a;
+    json_array_foreach(acts, i, a) {
+        json_t *dc = json_object_get(json_object_get(a, "edit"), "documentChanges");
+        if (dc && strcmp(str_at(json_array_get(dc, 0), "kind"), "create") == 0) created = true;
+    }
+    assert_true(created);
+    assert_int_equal(lc_stop(c), 0);
+    free(text);
+    free(uri);
+    free(root);
+    lc_rmtree(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_before_initialize, lc_kill_all),
@@ -787,6 +1060,8 @@ int main(void) {
         cmocka_unit_test_teardown(test_progress, lc_kill_all),
         cmocka_unit_test_teardown(test_watched_files_coverage, lc_kill_all),
         cmocka_unit_test_teardown(test_custom_requests, lc_kill_all),
+        cmocka_unit_test_teardown(test_analysis_round_trip, lc_kill_all),
+        cmocka_unit_test_teardown(test_code_action_create_file, lc_kill_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
