@@ -32,6 +32,9 @@ t_eq "ids look like C/H/S numbers" \
   "$(jq -r '[.claims[0].id, .hypotheses[0].id, .scenarios[0].id]|map(test("^[CHS][0-9]+$"))|all' <<<"$P")" "true"
 t_eq "inventory finds the test referencing Incr" \
   "$(jq -r '.existing_tests[0].path' <<<"$P")" "store/counter_test.go"
+t_eq "boundary and fairness claims get §7.M.S scenarios with arms" \
+  "$(jq -c '[.scenarios[]|select(.surface_decomposition!=null)|[.name,(.surface_decomposition.arms|length>=3),.status]]' <<<"$P")" \
+  '[["tenant_boundary_holds_on_every_surface",true,"NOT-RUN"],["per_group_latency_stays_fair_under_noisy_neighbour",true,"NOT-RUN"]]'
 printf '%s\n' "$P" >"$T_TMP/pw.json"
 t_run "generated plan passes --check" 0 "$FL" plan --check "$T_TMP/pw.json"
 t_run "project-wide md" 0 "$FL" plan --repo "$R" --format md
@@ -41,7 +44,9 @@ for h in "# Test Plan: base-project-wide" "## 0. Architectural summary" "## 1b. 
   "## 6b. Environment requirements" "## 7. Scenarios" "#### §7.M Model / history / checker" \
   "## 7b. Coverage adequacy argument" "## 7c. Residual uncertainty" "## 7d. Confidence statement" \
   "## 8. What this plan does NOT cover" "## 9. Open questions / followups" \
-  "- Falsifies if it FAILs:" "- Release budget: not provided — " "Plan mode: project-wide"; do
+  "- Falsifies if it FAILs:" "- Release budget: not provided — " "Plan mode: project-wide" \
+  "#### §7.M.S Surface decomposition" "§7.M: not applicable (no gated claim category falsified)" \
+  "§7.M.S: not applicable (no boundary or fairness claim falsified)"; do
   t_contains "md has $h" "$T_OUT" "$h"
 done
 
