@@ -160,6 +160,25 @@ t_eq "formatting-only kind" "$(jq -r .early_exit.kind <<<"$T_OUT")" "formatting-
 t_run "no change" 0 "$FL" plan --repo "$R" --base HEAD --head HEAD --format json
 t_eq "no-change kind" "$(jq -r .early_exit.kind <<<"$T_OUT")" "no-change"
 
+cat >"$R/store/util.go" <<'GO'
+package store
+
+func double(x int) int { return 2 * x }
+GO
+g_commit "$R" "a helper without sites"
+t_run "no sites" 0 "$FL" plan --repo "$R" --base HEAD~1 --head HEAD --format json
+t_eq "no-sites kind" "$(jq -r .early_exit.kind <<<"$T_OUT")" "no-sites"
+t_contains "no-sites names the function" "$(jq -r .early_exit.reason <<<"$T_OUT")" "double (store/util.go)"
+
+# ---- a subfolder of the repository: diff and analysis limited to it ----
+sed -i 's/attempt < 7/attempt < 8/' "$R/store/counter.go"
+sed -i 's/6\*time.Second/7*time.Second/' "$R/lock/locker.go"
+g_commit "$R" "two folders"
+t_run "subfolder" 0 "$FL" plan --repo "$R/store" --base HEAD~1 --head HEAD --format json
+t_eq "subfolder: only its files" "$(jq -r '.change.files|map(.path)|join(",")' <<<"$T_OUT")" "store/counter.go"
+t_eq "subfolder slug" "$(jq -r .slug <<<"$T_OUT")" "store-$(git -C "$R" rev-parse --short=7 HEAD~1)-$(git -C "$R" rev-parse --short=7 HEAD)"
+t_eq "subfolder: sites only inside it" "$(jq -r '[.sites[]|.path|startswith("store/")]|all' <<<"$T_OUT")" "true"
+
 # ---- ids stay stable when unrelated code and docs are added ----
 t_run "ids before" 0 "$FL" plan --repo "$R" --format json
 before=$(jq -c '[.claims[]|{ref,id}], [.hypotheses[]|{ref,id}], [.scenarios[]|{name,id}]' <<<"$T_OUT")
