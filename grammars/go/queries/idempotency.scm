@@ -9,7 +9,7 @@
 
 ; the Idempotency-Key header
 ((interpreted_string_literal) @idempotency.key
-  (#match? @idempotency.key "^\"(?i:idempotency-key|x-idempotency-key|x-request-id)\"$"))
+  (#any-of? @idempotency.key "\"Idempotency-Key\"" "\"idempotency-key\"" "\"X-Idempotency-Key\"" "\"x-idempotency-key\"" "\"X-Request-Id\"" "\"X-Request-ID\"" "\"x-request-id\""))
 
 ; dedup tables: if _, seen := s.applied[id]; seen { ... }
 (index_expression
