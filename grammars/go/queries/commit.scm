@@ -33,7 +33,7 @@
   (#eq? @_args "()")) @commit.apply
 (call_expression
   . function: (selector_expression field: (field_identifier) @_fn)
-  (#any-of? @_fn "ApplyConfChange" "ApplySnapshot" "Restore")) @commit.apply
+  (#any-of? @_fn "ApplyConfChange" "ApplyConfChangeV2" "ApplySnapshot")) @commit.apply
 ; handing committed entries to the state machine: publishEntries(rd.CommittedEntries)
 (call_expression
   arguments: (argument_list (selector_expression field: (field_identifier) @_f))

@@ -14,4 +14,4 @@
 ; dedup tables: if _, seen := s.applied[id]; seen { ... }
 (index_expression
   operand: (_) @_m
-  (#match? @_m "(?i)(dedup\\w*|seen|processed|applied\\w*|idempoten\\w*)$")) @idempotency.key
+  (#match? @_m "(?i)(dedup\\w*|seen_?(ids|requests|keys|msgs|messages)|processed(_?(ids|requests|keys|msgs))?|applied(_?(ids|requests|keys|txns))?|idempoten\\w*)$")) @idempotency.key

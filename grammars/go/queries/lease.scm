@@ -8,8 +8,9 @@
 
 ; KeepAlive(ctx, id), KeepAliveOnce(ctx, id); hashicorp: RenewLease
 (call_expression
-  . function: (selector_expression field: (field_identifier) @_fn)
-  (#any-of? @_fn "KeepAlive" "KeepAliveOnce" "Renew" "RenewLease" "RenewLock" "Refresh" "Heartbeat")) @lease.renew
+  . function: (selector_expression operand: (_) @_o field: (field_identifier) @_fn)
+  (#any-of? @_fn "KeepAlive" "KeepAliveOnce" "Renew" "RenewLease" "RenewLock" "Refresh" "Heartbeat")
+  (#not-eq? @_o "runtime")) @lease.renew
 
 ; Revoke(ctx, id)
 (call_expression
