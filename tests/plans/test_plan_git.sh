@@ -207,6 +207,61 @@ while read -r pair; do
 done < <(jq -c '.[]' <<<"$(echo "$before" | head -2 | jq -s 'add')")
 [ $ok = 1 ] && t_ok
 
+# ---- the stack picks the adapter: Redis runs, SQL carries a skeleton ----
+S="$T_TMP/stacks"
+mkdir -p "$S/cache" "$S/db"
+cat >"$S/cache/cache.go" <<'GO'
+package cache
+
+import (
+	"context"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func Set(ctx context.Context, r *redis.Client, k, v string) error {
+	var err error
+	for i := 0; i < 3; i++ {
+		if err = r.Set(ctx, k, v, 0).Err(); err == nil {
+			return nil
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return err
+}
+GO
+cat >"$S/db/db.go" <<'GO'
+package db
+
+import (
+	"database/sql"
+	"time"
+)
+
+func Save(db *sql.DB, v string) error {
+	var err error
+	for i := 0; i < 3; i++ {
+		if _, err = db.Exec("INSERT INTO t VALUES ($1)", v); err == nil {
+			return nil
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return err
+}
+GO
+git -C "$S" init -q -b main
+g_commit "$S" "stacks"
+t_run "stacks" 0 "$FL" plan --repo "$S" --format json
+t_eq "redis scenario runs through the redis adapter" \
+  "$(jq -r '[.scenarios[]|select(.stack=="redis" and .run!=null)|.run.client.command]|unique|join(",")' <<<"$T_OUT")" \
+  "faultline-adapter-redis"
+t_eq "sql scenario is NOT-RUN with a skeleton" \
+  "$(jq -r '[.scenarios[]|select(.stack=="sql")|[.status,(.run==null),(.skeleton|startswith("// AUTO-GENERATED"))]|map(tostring)|join(" ")]|unique|join(",")' <<<"$T_OUT")" \
+  "NOT-RUN true true"
+printf '%s\n' "$T_OUT" >"$T_TMP/stacks.json"
+t_run "stacks plan passes --check" 0 "$FL" plan --check "$T_TMP/stacks.json"
+
 # ---- errors: exit 2 with a clear message ----
 t_run "bad rev" 2 "$FL" plan --repo "$R" --base no-such-rev
 t_contains "bad rev message" "$T_ERR" "'no-such-rev' does not name a commit"
