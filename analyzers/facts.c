@@ -598,6 +598,15 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
                 site->target = target_text(text + f->calls[tc].name_start,
                                            f->calls[tc].name_end - f->calls[tc].name_start);
         }
+        if (!site->target && site->category != FL_SITE_RETRY) {
+            /* a call names itself: "lock.acquire", "new InterProcessMutex" */
+            const char *type = ts_node_type(r->node);
+            if (strstr(type, "call") || strstr(type, "invocation") || strstr(type, "creation") ||
+                strstr(type, "new_expression"))
+                site->target = target_text(text + s, e - s);
+            else if (e - s <= 60 && !memchr(text + s, '\n', e - s))
+                site->target = fl_xstrndup(text + s, e - s); /* short: "Timeout: 3 * time.Second" */
+        }
         if (!site->target) site->target = fl_xstrdup("");
         site->message =
             r->message ? fl_xstrdup(r->message) : default_message(site->rule, site->target);

@@ -331,6 +331,7 @@ static void architecture(fl_plan *p, const fl_ptree *t) {
     fl__strv_pushf(&p->architecture, "Client libraries of stores: %s",
                    st.n ? sts : "none detected (etcd, Redis, SQL drivers are looked for)");
     free(sts);
+    fl__strv_free(&st);
     char *commits = tree_sites_where(p, FL_SITE_COMMIT, 4);
     fl__strv_pushf(&p->architecture, "Durable state: %s",
                    commits[0] ? commits

@@ -176,13 +176,14 @@ static void md(const fl_plan *p, const session *s, hstate *hs, size_t n,
         return;
     }
     fl_buf_printf(b,
-                  "**Residual risk:** %zu of %zu hypotheses this change adds or affects %s "
+                  "**Coverage:** %zu of %zu hypotheses this change adds or affects %s "
                   "covered by a passing scenario",
                   sum->covered, sum->hypotheses, sum->covered == 1 ? "is" : "are");
     if (sum->failed) fl_buf_printf(b, "; %zu hit a FAIL", sum->failed);
     fl_buf_puts(b, ".\n\n");
     if (s->dir)
-        fl_buf_printf(b, "Latest session: `%s` (session verdict %s%s).\n\n", s->dir,
+        fl_buf_printf(b, "Latest session: `%s` (session verdict %s%s).\n\n",
+                      strncmp(s->dir, p->root, strlen(p->root)) ? s->dir : s->dir + strlen(p->root),
                       json_string_value(json_object_get(s->report, "session_verdict"))
                           ? json_string_value(json_object_get(s->report, "session_verdict"))
                           : "unknown",

@@ -404,8 +404,9 @@ static void confidence(fl_plan *p) {
         "store through faultline's adapter rather than the SUT's own code. Scenarios without "
         "a run block (%s) stay NOT-RUN until their skeletons are completed; their hypotheses "
         "remain open. Untested surfaces: %s. Do not read anything in §7c or §8 as covered. "
-        "The checkers in use are validated against public histories with known answers "
-        "(faultline's conformance suite), so a PASS here is evidence, not a vacuous result.",
+        "faultline's checkers are tested against public histories with known answers; this "
+        "harness has not yet been shown to FAIL on known-bad code of this SUT, so plant a bug "
+        "(or revert a fix) once before trusting a PASS.",
         runnable, p->scen_count, nr, sf);
     free(nr);
     free(sf);

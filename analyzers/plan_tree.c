@@ -248,7 +248,9 @@ static int tree_cb(const char *root, const git_tree_entry *e, void *payload) {
         if (vendored_component(dir) || fl__plan_output_path(dir)) return 1;
         return 0;
     }
-    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return 0;
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+        git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
+        return 0;
     if (pl && strncmp(path, w->r->prefix, pl) != 0) return 0;
     if (name[0] == '.' || fl__plan_output_path(path)) return 0;
     int manifest = is_manifest(path);
