@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SHRINK_TOTAL_STEPS 3000000
-#define SHRINK_TRIAL_MIN_STEPS 20000
+/* Step budget of each search that looks for the window: 4x the failing search, at least: */
+#define WINDOW_MIN_STEPS 50000
 #define LIN_SLICE_STEPS 1024
 
 static json_t *op_json(const fl_history *h, size_t index) {
@@ -45,65 +45,106 @@ static json_t *op_json(const fl_history *h, size_t index) {
     return o;
 }
 
-/* Checks a subset of ops with a step budget; 1 when it certainly cannot be linearized. */
-static int still_illegal(lin_model *m, const lin_op *ops, size_t n, size_t max_steps,
-                         size_t *spent) {
-    lin_search_limits lim = {NULL, max_steps, 0};
+/* The smallest window. P = the ops invoked before the furthest return R that could not be
+ * passed (those still running at R made optional): P cannot be linearized. A cut before op
+ * k of P is clean when every ok op invoked before it completed before it; then every
+ * linearization of P runs the ok ops before the cut first, ending in one of the states
+ * `finals` (found by an exhaustive search of those ops), and the ops from the cut on (plus
+ * the unknown-outcome ops invoked earlier, which may take effect after the cut) can be
+ * linearized from none of them. The window is that rest for the latest clean cut before
+ * the failing op. */
+typedef struct lin_window {
+    lin_op *ops; /* the window's ops, by invoke */
+    size_t n;
+    uint64_t *starts; /* the states the window may start from; NULL when too many to list */
+    size_t nstarts;
+} lin_window;
+
+/* 1 when ops[0..n) certainly cannot be linearized (within a step budget). */
+static int still_illegal(lin_model *m, const lin_op *ops, size_t n, size_t max_steps) {
+    lin_search_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.max_steps = max_steps;
     lin_search_out o;
     lin_search(m, ops, n, &lim, &o);
-    *spent += o.steps;
     lin_search_out_free(&o);
     return o.answer == LIN_ILLEGAL;
 }
 
-/* Shrinks the failing partition; returns the window (partition op indices) in *win. */
-static size_t shrink(lin_model *m, const lin_partition *p, size_t fail_op, size_t fail_steps,
-                     lin_op **win_out) {
-    size_t R = p->ops[fail_op].ret_pos;
-    lin_op *cur = fl_xmalloc(p->nops * sizeof *cur);
-    size_t n = 0, spent = 0;
-    size_t trial =
-        fail_steps * 4 > SHRINK_TRIAL_MIN_STEPS ? fail_steps * 4 : SHRINK_TRIAL_MIN_STEPS;
+/* The ops invoked before R, those still running at R made optional. */
+static size_t prefix_before(const lin_partition *p, size_t R, lin_op *pre) {
+    size_t np = 0;
     for (size_t i = 0; i < p->nops; i++) {
         if (p->ops[i].call_pos >= R) continue;
-        cur[n] = p->ops[i];
-        if (cur[n].must && cur[n].ret_pos > R) cur[n].must = 0;
-        n++;
+        pre[np] = p->ops[i];
+        if (pre[np].must && pre[np].ret_pos > R) pre[np].must = 0;
+        np++;
     }
-    if (!still_illegal(m, cur, n, trial, &spent)) { /* cannot happen; keep the whole partition */
-        memcpy(cur, p->ops, p->nops * sizeof *cur);
-        n = p->nops;
+    return np;
+}
+
+static int cmp_size(const void *a, const void *b) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, size_t budget,
+                        lin_window *w) {
+    size_t R = p->ops[fail_op].ret_pos;
+    lin_op *pre = fl_xmalloc((p->nops + 1) * sizeof *pre);
+    /* The prefix up to R cannot be linearized, unless the kv lookahead used a later read:
+     * then take the first later return that makes it fail. */
+    size_t *rets = fl_xmalloc((p->nops + 1) * sizeof *rets), nr = 0;
+    for (size_t i = 0; i < p->nops; i++)
+        if (p->ops[i].must && p->ops[i].ret_pos >= R) rets[nr++] = p->ops[i].ret_pos;
+    qsort(rets, nr, sizeof *rets, cmp_size);
+    size_t np = 0;
+    int found = 0;
+    for (size_t i = 0; i < nr && i < 64 && !found; i++) {
+        np = prefix_before(p, rets[i] + 1, pre);
+        found = still_illegal(m, pre, np, budget);
     }
-    uint32_t fail_hist = p->ops[fail_op].hist;
-    lin_op *tmp = fl_xmalloc((n ? n : 1) * sizeof *tmp);
-    for (size_t chunk = n / 2 ? n / 2 : 1;; chunk /= 2) {
-        if (chunk == 0) break;
-        size_t start = 0;
-        while (start < n && spent < SHRINK_TOTAL_STEPS) {
-            size_t end = start + chunk < n ? start + chunk : n;
-            /* never remove the failing op itself */
-            int has_fail = 0;
-            for (size_t i = start; i < end; i++)
-                if (cur[i].hist == fail_hist) has_fail = 1;
-            if (has_fail && chunk == 1) {
-                start = end;
-                continue;
-            }
-            size_t t = 0;
-            for (size_t i = 0; i < n; i++)
-                if (i < start || i >= end || cur[i].hist == fail_hist) tmp[t++] = cur[i];
-            if (t < n && still_illegal(m, tmp, t, trial, &spent)) {
-                memcpy(cur, tmp, t * sizeof *cur);
-                n = t;
-            } else {
-                start = end;
-            }
+    free(rets);
+    if (!found) { /* keep the whole partition: it is known not to be linearizable */
+        memcpy(pre, p->ops, p->nops * sizeof *pre);
+        np = p->nops;
+    }
+    /* the latest clean cut k */
+    size_t k = 0, maxret = 0;
+    int any_must = 0;
+    for (size_t j = 0; j < np; j++) {
+        if (!any_must || maxret < pre[j].call_pos) k = j;
+        if (pre[j].must) {
+            any_must = 1;
+            if (pre[j].ret_pos > maxret) maxret = pre[j].ret_pos;
         }
-        if (chunk == 1 || spent >= SHRINK_TOTAL_STEPS) break;
     }
-    free(tmp);
-    *win_out = cur;
-    return n;
+    w->ops = fl_xmalloc((np + 1) * sizeof *w->ops);
+    w->n = 0;
+    lin_op *before = fl_xmalloc((np + 1) * sizeof *before);
+    size_t nb = 0;
+    for (size_t j = 0; j < np; j++) {
+        if (j >= k || !pre[j].must)
+            w->ops[w->n++] = pre[j];
+        else
+            before[nb++] = pre[j];
+    }
+    lin_search_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.collect = 1;
+    lim.max_steps = budget;
+    lin_search_out o;
+    lin_search(m, before, nb, &lim, &o);
+    w->starts = NULL;
+    w->nstarts = 0;
+    if (o.answer == LIN_OK) {
+        w->starts = o.finals;
+        w->nstarts = o.nfinals;
+        o.finals = NULL;
+    }
+    lin_search_out_free(&o);
+    free(before);
+    free(pre);
 }
 
 static json_t *partition_best_json(const fl_history *h, lin_model *m, const lin_partition *p,
@@ -144,7 +185,7 @@ int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *
     /* Interleave the partitions in slices of steps (as Porcupine runs them concurrently):
      * the first that cannot be linearized settles the answer. */
     lin_searcher **srch = fl_xcalloc(nparts ? nparts : 1, sizeof *srch);
-    lin_search_limits lim = {ctx, 0, want};
+    lin_search_limits lim = {ctx, 0, want, 0, 0, 0};
     for (size_t i = 0; i < nparts; i++)
         srch[i] = lin_searcher_new(&m, parts[i].ops, parts[i].nops, &lim);
     json_t **pdetail = want ? fl_xcalloc(nparts ? nparts : 1, sizeof *pdetail) : NULL;
@@ -207,32 +248,69 @@ int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *
         *verdict = FL_CHECK_INVALID;
         ctx->over_budget = 0; /* a definite violation stands even if time ran short */
         const lin_partition *p = &parts[bad];
-        lin_op *win = NULL;
-        size_t nwin = shrink(&m, p, bad_out.fail_op, bad_out.steps, &win);
+        lin_window win;
+        find_window(&m, p, bad_out.fail_op,
+                    bad_out.steps * 4 > WINDOW_MIN_STEPS ? bad_out.steps * 4 : WINDOW_MIN_STEPS,
+                    &win);
+        size_t nwin = win.n;
         uint32_t fail_hist = p->ops[bad_out.fail_op].hist;
+        /* The op to highlight: the furthest one any order reached, when it is in the window;
+         * else the window's ok op that completes last. */
+        int fail_in = 0;
+        size_t last_ret = 0;
+        uint32_t mark = UINT32_MAX;
+        for (size_t i = 0; i < nwin; i++) {
+            if (win.ops[i].hist == fail_hist) fail_in = 1;
+            if (win.ops[i].must && win.ops[i].ret_pos >= last_ret) {
+                last_ret = win.ops[i].ret_pos;
+                mark = win.ops[i].hist;
+            }
+        }
+        if (fail_in) mark = fail_hist;
         json_t *window = json_array();
         for (size_t i = 0; i < nwin; i++) {
-            json_t *o = op_json(h, win[i].hist);
-            if (win[i].hist == fail_hist) json_object_set_new(o, "failing", json_true());
+            json_t *o = op_json(h, win.ops[i].hist);
+            if (win.ops[i].hist == mark) json_object_set_new(o, "failing", json_true());
             json_array_append_new(window, o);
         }
-        free(win);
+        json_t *starts = NULL;
+        fl_buf st = FL_BUF_INIT;
+        if (win.starts) {
+            starts = json_array();
+            for (size_t i = 0; i < win.nstarts; i++) {
+                json_t *sj = lin_model_state_json(&m, win.starts[i]);
+                if (i < 6) {
+                    char *t = json_dumps(sj, JSON_ENCODE_ANY | JSON_COMPACT);
+                    fl_buf_printf(&st, "%s%s", i ? ", " : "", t ? t : "?");
+                    free(t);
+                } else if (i == 6) {
+                    fl_buf_printf(&st, ", ... (%zu states)", win.nstarts);
+                }
+                json_array_append_new(starts, sj);
+            }
+        }
+        free(win.ops);
+        free(win.starts);
         const fl_op *fop = &h->ops[fail_hist];
         char pbuf[64];
-        json_t *init = lin_model_state_json(&m, m.init);
-        char *init_text = json_dumps(init, JSON_ENCODE_ANY | JSON_COMPACT);
         fl_buf msg = FL_BUF_INIT;
-        fl_buf_printf(&msg,
-                      "no order of these %zu ops is legal for model %s starting from %s; the "
-                      "op of process %s at line %d (%s) is the furthest any order got",
-                      nwin, ctx->model, init_text ? init_text : "?",
-                      fl_history_process_text(h, fop->proc, pbuf, sizeof pbuf),
-                      fop->complete_line ? fop->complete_line : fop->invoke_line, fop->f);
-        free(init_text);
-        json_decref(init);
+        fl_buf_printf(
+            &msg, "starting from %s%s%s, no order of these %zu ops is legal for model %s",
+            starts ? (win.nstarts == 1 ? "" : "any of ") : "any state the earlier ops can leave",
+            starts ? fl_buf_cstr(&st) : "",
+            starts && win.nstarts == 1 ? " (the only state the earlier ops can leave)" : "", nwin,
+            ctx->model);
+        if (fail_in)
+            fl_buf_printf(&msg,
+                          "; the %s of process %s completing at line %d is as far as any order "
+                          "gets",
+                          fop->f, fl_history_process_text(h, fop->proc, pbuf, sizeof pbuf),
+                          fop->complete_line ? fop->complete_line : fop->invoke_line);
+        fl_buf_free(&st);
         json_t *ce = json_object();
         if (p->key) json_object_set(ce, "key", p->key);
         json_object_set_new(ce, "window", window);
+        if (starts) json_object_set_new(ce, "start_states", starts);
         json_object_set_new(ce, "failing_op", op_json(h, fail_hist));
         json_object_set_new(ce, "explanation", json_string(fl_buf_cstr(&msg)));
         json_object_set_new(result, "counterexample", ce);

@@ -106,6 +106,9 @@ static uint64_t splitmix(uint64_t *x) {
 void lin_search_out_free(lin_search_out *o) {
     free(o->best);
     free(o->best_states);
+    free(o->finals);
+    o->finals = NULL;
+    o->nfinals = 0;
     o->best = NULL;
     o->best_states = NULL;
     o->nbest = 0;
@@ -128,7 +131,8 @@ struct lin_searcher {
     size_t base_bytes, charged;
     fl_check_ctx *ctx;
     size_t max_steps;
-    int want_best;
+    int want_best, collect;
+    size_t finals_cap;
     size_t best_depth, frontier;
     uint64_t state, zh;
     size_t remaining, steps, next_check;
@@ -218,6 +222,11 @@ lin_searcher *lin_searcher_new(lin_model *m, const lin_op *ops, size_t n,
     if (nmust == 0) {
         s->done = 1;
         s->out.answer = LIN_OK;
+        if (lim && lim->collect) {
+            s->out.finals = fl_xmalloc(sizeof *s->out.finals);
+            s->out.finals[0] = lim->has_init ? lim->init : m->init;
+            s->out.nfinals = 1;
+        }
         return s;
     }
     /* Entries: index 0 is the head sentinel, 1..ne the calls and returns in time order. */
@@ -270,7 +279,8 @@ lin_searcher *lin_searcher_new(lin_model *m, const lin_op *ops, size_t n,
         s->out.best_states = fl_xmalloc(n * sizeof *s->out.best_states);
     }
     setup_prefix(s);
-    s->state = m->init;
+    s->collect = lim && lim->collect;
+    s->state = lim && lim->has_init ? lim->init : m->init;
     s->next_check = 1024;
     s->e = s->next[0];
     return s;
@@ -305,6 +315,24 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
     int finished = 0;
     for (;;) {
         if (remaining == 0 || e < 0) { /* e < 0 cannot happen while an ok op is open */
+            if (s->collect) {
+                size_t i = 0;
+                while (i < s->out.nfinals && s->out.finals[i] != state) i++;
+                if (i == s->out.nfinals) {
+                    if (s->out.nfinals == 4096) { /* too many to list: give up */
+                        answer = LIN_UNKNOWN;
+                        finished = 1;
+                        break;
+                    }
+                    if (s->out.nfinals == s->finals_cap) {
+                        s->finals_cap = s->finals_cap ? s->finals_cap * 2 : 16;
+                        s->out.finals =
+                            fl_xrealloc(s->out.finals, s->finals_cap * sizeof *s->out.finals);
+                    }
+                    s->out.finals[s->out.nfinals++] = state;
+                }
+                goto backtrack;
+            }
             answer = LIN_OK;
             finished = 1;
             break;
@@ -403,7 +431,7 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
             }
         backtrack:
             if (sp == 0) {
-                answer = LIN_ILLEGAL;
+                answer = s->out.nfinals ? LIN_OK : LIN_ILLEGAL;
                 finished = 1;
                 break;
             }
@@ -448,6 +476,7 @@ done:
     /* the caller owns the arrays now */
     s->out.best = NULL;
     s->out.best_states = NULL;
+    s->out.finals = NULL;
     return 1;
 }
 
@@ -474,6 +503,7 @@ void lin_searcher_free(lin_searcher *s) {
     free(s->wl_prev);
     free(s->out.best);
     free(s->out.best_states);
+    free(s->out.finals);
     free(s);
 }
 
