@@ -232,13 +232,23 @@ lin_searcher *lin_searcher_new(lin_model *m, const lin_op *ops, size_t n,
     /* Entries: index 0 is the head sentinel, 1..ne the calls and returns in time order. */
     size_t ne = n + nmust;
     s->ne = ne;
+    /* ops are sorted by call; sort the returns and merge (calls first on a tie) */
     ent *es = fl_xmalloc(ne * sizeof *es);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        es[k++] = (ent){ops[i].call_pos, (uint32_t)i, 1};
-        if (ops[i].must) es[k++] = (ent){ops[i].ret_pos, (uint32_t)i, 0};
+    ent *rs = fl_xmalloc((nmust + 1) * sizeof *rs);
+    size_t nrs = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ops[i].must) rs[nrs++] = (ent){ops[i].ret_pos, (uint32_t)i, 0};
+    qsort(rs, nrs, sizeof *rs, ent_cmp);
+    size_t ci = 0, ri = 0, k = 0;
+    while (ci < n || ri < nrs) {
+        if (ri >= nrs || (ci < n && ops[ci].call_pos <= rs[ri].pos)) {
+            es[k++] = (ent){ops[ci].call_pos, (uint32_t)ci, 1};
+            ci++;
+        } else {
+            es[k++] = rs[ri++];
+        }
     }
-    qsort(es, ne, sizeof *es, ent_cmp);
+    free(rs);
     s->next = fl_xmalloc((ne + 1) * sizeof *s->next);
     s->prev = fl_xmalloc((ne + 1) * sizeof *s->prev);
     s->eop = fl_xmalloc((ne + 1) * sizeof *s->eop);
