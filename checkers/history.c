@@ -286,9 +286,7 @@ void fl_history_free(fl_history *h) {
 json_t *fl_op_logical_value(const fl_op *op) {
     if (op->type == FL_OP_OK && op->result && !json_is_null(op->result)) return op->result;
     if (op->value) return op->value;
-    static json_t *null_value;
-    if (!null_value) null_value = json_null();
-    return null_value;
+    return json_null(); /* jansson's null is a static singleton: no reference to drop */
 }
 
 const char *fl_history_process_text(const fl_history *h, int proc, char *buf, size_t n) {

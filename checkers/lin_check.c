@@ -56,15 +56,20 @@ static json_t *op_json(const fl_history *h, size_t index) {
 typedef struct lin_window {
     lin_op *ops; /* the window's ops, by invoke */
     size_t n;
-    uint64_t *starts; /* the states the window may start from; NULL when too many to list */
+    uint64_t *starts; /* the states the window may start from (all of them) */
     size_t nstarts;
+    int from_start; /* the window starts at the beginning of the history */
 } lin_window;
 
-/* 1 when ops[0..n) certainly cannot be linearized (within a step budget). */
-static int still_illegal(lin_model *m, const lin_op *ops, size_t n, size_t max_steps) {
+/* 1 when ops[0..n) certainly cannot be linearized (within a step budget), from the model's
+ * initial state or from `init`. */
+static int still_illegal_from(lin_model *m, const lin_op *ops, size_t n, size_t max_steps,
+                              int has_init, uint64_t init) {
     lin_search_limits lim;
     memset(&lim, 0, sizeof lim);
     lim.max_steps = max_steps;
+    lim.has_init = has_init;
+    lim.init = init;
     lin_search_out o;
     lin_search(m, ops, n, &lim, &o);
     lin_search_out_free(&o);
@@ -102,47 +107,68 @@ static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, si
     int found = 0;
     for (size_t i = 0; i < nr && i < 64 && !found; i++) {
         np = prefix_before(p, rets[i] + 1, pre);
-        found = still_illegal(m, pre, np, budget);
+        found = still_illegal_from(m, pre, np, budget, 0, 0);
     }
     free(rets);
     if (!found) { /* keep the whole partition: it is known not to be linearizable */
         memcpy(pre, p->ops, p->nops * sizeof *pre);
         np = p->nops;
     }
-    /* the latest clean cut k */
-    size_t k = 0, maxret = 0;
+    /* Clean cuts, latest first: before P[k] when every ok op invoked earlier completed
+     * before P[k] was invoked. The ops before the cut end in one of the states `finals`;
+     * the window (ops from the cut on, plus the unknown-outcome ops invoked earlier, which
+     * may still take effect) is proven when it cannot be linearized from any of them. The
+     * cut at 0 always works (the window is P itself, from the initial state). */
+    size_t *cuts = fl_xmalloc((np + 1) * sizeof *cuts), ncuts = 0, maxret = 0;
     int any_must = 0;
     for (size_t j = 0; j < np; j++) {
-        if (!any_must || maxret < pre[j].call_pos) k = j;
+        if (!any_must || maxret < pre[j].call_pos) cuts[ncuts++] = j;
         if (pre[j].must) {
             any_must = 1;
             if (pre[j].ret_pos > maxret) maxret = pre[j].ret_pos;
         }
     }
-    w->ops = fl_xmalloc((np + 1) * sizeof *w->ops);
-    w->n = 0;
     lin_op *before = fl_xmalloc((np + 1) * sizeof *before);
-    size_t nb = 0;
-    for (size_t j = 0; j < np; j++) {
-        if (j >= k || !pre[j].must)
-            w->ops[w->n++] = pre[j];
-        else
-            before[nb++] = pre[j];
-    }
-    lin_search_limits lim;
-    memset(&lim, 0, sizeof lim);
-    lim.collect = 1;
-    lim.max_steps = budget;
-    lin_search_out o;
-    lin_search(m, before, nb, &lim, &o);
+    w->ops = fl_xmalloc((np + 1) * sizeof *w->ops);
     w->starts = NULL;
     w->nstarts = 0;
-    if (o.answer == LIN_OK) {
-        w->starts = o.finals;
-        w->nstarts = o.nfinals;
-        o.finals = NULL;
+    size_t tries = 0;
+    for (size_t c = ncuts; c-- > 0;) {
+        size_t k = cuts[c], nb = 0;
+        w->n = 0;
+        for (size_t j = 0; j < np; j++) {
+            if (j < k) before[nb++] = pre[j];
+            if (j >= k || !pre[j].must) w->ops[w->n++] = pre[j];
+        }
+        if (k == 0) break; /* P itself, from the initial state */
+        if (++tries > 24) continue;
+        lin_search_limits lim;
+        memset(&lim, 0, sizeof lim);
+        lim.collect = 1;
+        lim.max_steps = budget;
+        lin_search_out o;
+        lin_search(m, before, nb, &lim, &o);
+        int proven = o.answer == LIN_OK;
+        for (size_t f = 0; proven && f < o.nfinals; f++)
+            proven = still_illegal_from(m, w->ops, w->n, budget, 1, o.finals[f]);
+        if (proven) {
+            w->starts = o.finals;
+            w->nstarts = o.nfinals;
+            o.finals = NULL;
+            lin_search_out_free(&o);
+            break;
+        }
+        lin_search_out_free(&o);
     }
-    lin_search_out_free(&o);
+    w->from_start = !w->starts;
+    if (!w->starts) {
+        w->starts = fl_xmalloc(sizeof *w->starts);
+        w->starts[0] = m->init;
+        w->nstarts = 1;
+        w->n = np;
+        memcpy(w->ops, pre, np * sizeof *pre);
+    }
+    free(cuts);
     free(before);
     free(pre);
 }
@@ -271,6 +297,10 @@ int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *
         for (size_t i = 0; i < nwin; i++) {
             json_t *o = op_json(h, win.ops[i].hist);
             if (win.ops[i].hist == mark) json_object_set_new(o, "failing", json_true());
+            /* an ok op still running where the window ends: it may or may not have taken
+             * effect by then */
+            if (!win.ops[i].must && h->ops[win.ops[i].hist].type == FL_OP_OK)
+                json_object_set_new(o, "open", json_true());
             json_array_append_new(window, o);
         }
         json_t *starts = NULL;

@@ -146,15 +146,15 @@ struct lin_searcher {
     uint8_t *lst;
 };
 
-static const lin_op *g_sort_ops; /* only used while building the lists, single-threaded */
-static int by_ret(const void *a, const void *b) {
-    size_t x = g_sort_ops[*(const int32_t *)a].ret_pos, y = g_sort_ops[*(const int32_t *)b].ret_pos;
-    return x < y ? -1 : x > y;
-}
-static int by_call(const void *a, const void *b) {
-    size_t x = g_sort_ops[*(const int32_t *)a].call_pos,
-           y = g_sort_ops[*(const int32_t *)b].call_pos;
-    return x < y ? -1 : x > y;
+typedef struct pos_idx {
+    size_t pos;
+    int32_t idx;
+} pos_idx;
+
+static int pos_idx_cmp(const void *a, const void *b) {
+    const pos_idx *x = a, *y = b;
+    if (x->pos != y->pos) return x->pos < y->pos ? -1 : 1;
+    return x->idx - y->idx;
 }
 
 static void build_list(int32_t *next, int32_t *prev, int32_t *items, size_t k, int32_t n) {
@@ -174,22 +174,25 @@ static void setup_prefix(lin_searcher *s) {
     if (s->m->kind != LIN_KV || napp == 0) return;
     s->prefix = 1;
     s->lst = fl_xcalloc(n + 1, 1);
-    int32_t *reads = fl_xmalloc((n + 1) * sizeof *reads);
-    int32_t *writes = fl_xmalloc((n + 1) * sizeof *writes);
+    pos_idx *rk = fl_xmalloc((n + 1) * sizeof *rk), *wk = fl_xmalloc((n + 1) * sizeof *wk);
     for (size_t i = 0; i < n; i++) {
         const lin_op *o = &s->ops[i];
         if (o->code == LOP_READ && o->must) {
-            reads[nr++] = (int32_t)i;
+            rk[nr++] = (pos_idx){o->ret_pos, (int32_t)i};
             s->lst[i] = 1;
         } else if (o->code == LOP_WRITE || o->code == LOP_CAS) {
-            writes[nw++] = (int32_t)i;
+            wk[nw++] = (pos_idx){o->call_pos, (int32_t)i};
             s->lst[i] = 2;
         }
     }
-    g_sort_ops = s->ops; /* qsort has no context argument in C17 */
-    qsort(reads, nr, sizeof *reads, by_ret);
-    qsort(writes, nw, sizeof *writes, by_call);
-    g_sort_ops = NULL;
+    qsort(rk, nr, sizeof *rk, pos_idx_cmp);
+    qsort(wk, nw, sizeof *wk, pos_idx_cmp);
+    int32_t *reads = fl_xmalloc((n + 1) * sizeof *reads);
+    int32_t *writes = fl_xmalloc((n + 1) * sizeof *writes);
+    for (size_t i = 0; i < nr; i++) reads[i] = rk[i].idx;
+    for (size_t i = 0; i < nw; i++) writes[i] = wk[i].idx;
+    free(rk);
+    free(wk);
     s->rl_next = fl_xmalloc((n + 1) * sizeof *s->rl_next);
     s->rl_prev = fl_xmalloc((n + 1) * sizeof *s->rl_prev);
     s->wl_next = fl_xmalloc((n + 1) * sizeof *s->wl_next);
