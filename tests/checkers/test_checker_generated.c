@@ -13,6 +13,10 @@
  * tries every order of the ops that respects real time (an op that completed ok before
  * another was invoked comes first), with fail ops left out and unknown outcomes optional.
  *
+ * The same for a simulated string kv store (get / put / append on one or two keys), whose
+ * checker prunes with the next read's value: valid ones must pass, mutated ones must agree
+ * with an exhaustive reference over strings.
+ *
  * Data in: a fixed-seed PRNG. Data out: cmocka assertions (the failing history is printed).
  */
 #include <setjmp.h>
@@ -358,10 +362,233 @@ static void test_mutated_agree_with_reference(void **state) {
     assert_true(invalid > 500);
 }
 
+/* ---- a simulated kv store with appends (one key, or two keys checked independently) --- */
+
+enum { KV_GET, KV_PUT, KV_APPEND };
+
+typedef struct kop {
+    int process, f, key, type;
+    char val[96]; /* put/append: the string; get: what was read */
+    int invoke, lin, complete;
+} kop;
+
+typedef struct khist {
+    kop ops[MAXOPS];
+    int n;
+} khist;
+
+static void kv_generate(khist *g, int n, int procs, int nkeys, int crash_pct) {
+    int t_free[8], pid[8], next_pid = procs;
+    for (int p = 0; p < procs; p++) {
+        t_free[p] = (int)rnd(5);
+        pid[p] = p;
+    }
+    g->n = 0;
+    for (int i = 0; i < n; i++) {
+        int p = (int)rnd((uint32_t)procs);
+        kop *o = &g->ops[g->n++];
+        memset(o, 0, sizeof *o);
+        o->process = pid[p];
+        o->f = rnd(5) < 2 ? KV_GET : rnd(4) == 0 ? KV_PUT : KV_APPEND;
+        o->key = (int)rnd((uint32_t)nkeys);
+        snprintf(o->val, sizeof o->val, "%c%d", o->f == KV_PUT ? 'P' : 'a' + (i % 26), i % 10);
+        int start = t_free[p] + 1 + (int)rnd(6);
+        int len = 2 + (int)rnd(12);
+        o->invoke = start * 3 * MAXOPS + i;
+        o->complete = (start + len) * 3 * MAXOPS + i;
+        o->lin = o->invoke + 1 + (int)rnd((uint32_t)(o->complete - o->invoke - 1));
+        t_free[p] = start + len;
+        o->type = T_OK;
+        if ((int)rnd(100) < crash_pct) {
+            o->type = rnd(4) == 0 ? T_NONE : T_INFO;
+            pid[p] = next_pid++;
+        }
+    }
+    int order[MAXOPS];
+    for (int i = 0; i < g->n; i++) order[i] = i;
+    for (int i = 1; i < g->n; i++)
+        for (int j = i; j > 0 && g->ops[order[j]].lin < g->ops[order[j - 1]].lin; j--) {
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    char state[2][512] = {"", ""};
+    for (int k = 0; k < g->n; k++) {
+        kop *o = &g->ops[order[k]];
+        int applies = o->type == T_OK || rnd(2);
+        char *st = state[o->key];
+        if (o->f == KV_GET)
+            snprintf(o->val, sizeof o->val, "%s", st);
+        else if (o->f == KV_PUT && applies)
+            snprintf(st, 512, "%s", o->val);
+        else if (o->f == KV_APPEND && applies)
+            strncat(st, o->val, 511 - strlen(st));
+    }
+}
+
+static char *kv_to_edn(const khist *g) {
+    static const char *fname[] = {"get", "put", "append"};
+    static const char *tname[] = {"ok", "fail", "info"};
+    int ev[2 * MAXOPS], ne = 0;
+    for (int i = 0; i < g->n; i++) {
+        ev[ne++] = i * 2;
+        if (g->ops[i].type != T_NONE) ev[ne++] = i * 2 + 1;
+    }
+#define KEVT(x) ((x) % 2 ? g->ops[(x) / 2].complete : g->ops[(x) / 2].invoke)
+    for (int i = 1; i < ne; i++)
+        for (int j = i; j > 0 && KEVT(ev[j]) < KEVT(ev[j - 1]); j--) {
+            int t = ev[j];
+            ev[j] = ev[j - 1];
+            ev[j - 1] = t;
+        }
+    fl_buf b = FL_BUF_INIT;
+    for (int k = 0; k < ne; k++) {
+        const kop *o = &g->ops[ev[k] / 2];
+        int completion = ev[k] % 2;
+        fl_buf_printf(&b, "{:process %d, :type :%s, :f :%s, :key \"k%d\", :value ", o->process,
+                      completion ? tname[o->type] : "invoke", fname[o->f], o->key);
+        if (o->f == KV_GET && (!completion || o->type != T_OK))
+            fl_buf_puts(&b, "nil}\n");
+        else
+            fl_buf_printf(&b, "\"%s\"}\n", o->val);
+    }
+#undef KEVT
+    return fl_buf_take(&b);
+}
+
+typedef struct kref {
+    const khist *g;
+    int must[MAXOPS], skip[MAXOPS], done[MAXOPS];
+} kref;
+
+static int kref_dfs(kref *r, char (*state)[512], int remaining) {
+    if (remaining == 0) return 1;
+    const khist *g = r->g;
+    for (int i = 0; i < g->n; i++) {
+        if (r->done[i] || r->skip[i]) continue;
+        const kop *o = &g->ops[i];
+        int blocked = 0;
+        for (int j = 0; j < g->n && !blocked; j++)
+            if (r->must[j] && !r->done[j] && g->ops[j].complete < o->invoke) blocked = 1;
+        if (blocked) continue;
+        char saved[512];
+        char *st = state[o->key];
+        if (o->f == KV_GET && strcmp(st, o->val) != 0) continue;
+        memcpy(saved, st, sizeof saved);
+        if (o->f == KV_PUT) snprintf(st, 512, "%s", o->val);
+        if (o->f == KV_APPEND) strncat(st, o->val, 511 - strlen(st));
+        r->done[i] = 1;
+        int ok = kref_dfs(r, state, remaining - r->must[i]);
+        r->done[i] = 0;
+        memcpy(st, saved, sizeof saved);
+        if (ok) return 1;
+    }
+    return 0;
+}
+
+static int kv_reference(const khist *g) {
+    kref r;
+    memset(&r, 0, sizeof r);
+    r.g = g;
+    int remaining = 0;
+    for (int i = 0; i < g->n; i++) {
+        const kop *o = &g->ops[i];
+        r.must[i] = o->type == T_OK;
+        r.skip[i] = o->type == T_FAIL || (o->type != T_OK && o->f == KV_GET);
+        remaining += r.must[i];
+    }
+    char state[2][512] = {"", ""};
+    return kref_dfs(&r, state, remaining);
+}
+
+static void kv_mutate(khist *g) {
+    kop *o = &g->ops[rnd((uint32_t)g->n)];
+    switch (rnd(4)) {
+        case 0: /* a get misses its last piece or sees one more */
+            if (o->f == KV_GET && strlen(o->val) >= 2)
+                o->val[strlen(o->val) - 2] = 0;
+            else if (o->f == KV_GET)
+                strcat(o->val, "z9");
+            else
+                o->val[0] = 'q';
+            break;
+        case 1: /* ok <-> fail for a write */
+            if (o->f != KV_GET && o->type == T_OK)
+                o->type = T_FAIL;
+            else if (o->f != KV_GET && o->type == T_FAIL)
+                o->type = T_OK;
+            break;
+        case 2: /* a get sees its pieces in another order */
+            if (o->f == KV_GET && strlen(o->val) >= 4) {
+                char t0 = o->val[0], t1 = o->val[1];
+                size_t n = strlen(o->val);
+                o->val[0] = o->val[n - 2];
+                o->val[1] = o->val[n - 1];
+                o->val[n - 2] = t0;
+                o->val[n - 1] = t1;
+            }
+            break;
+        default: /* another key */
+            o->key = 1 - o->key;
+    }
+}
+
+static fl_check_verdict check_kv_text(const char *text) {
+    fl_check_options o;
+    fl_check_options_init(&o);
+    o.model = "kv";
+    fl_check_result res;
+    fl_error err;
+    fl_error_clear(&err);
+    if (fl_check_buffer("kv.edn", text, strlen(text), &o, &res, &err) < 0) {
+        fl_error_print(&err, "test", stderr);
+        fprintf(stderr, "%s", text);
+        fail();
+    }
+    fl_check_verdict v = res.verdict;
+    fl_check_result_free(&res);
+    return v;
+}
+
+static void test_kv_simulated_and_mutated(void **state) {
+    (void)state;
+    for (int k = 0; k < 1500; k++) {
+        khist g;
+        kv_generate(&g, 4 + (int)rnd(40), 2 + (int)rnd(5), 1 + (int)rnd(2), (int)rnd(20));
+        char *text = kv_to_edn(&g);
+        fl_check_verdict v = check_kv_text(text);
+        if (v != FL_CHECK_VALID) fprintf(stderr, "kv history %d:\n%s", k, text);
+        assert_int_equal(v, FL_CHECK_VALID);
+        free(text);
+    }
+    int valid = 0, invalid = 0;
+    for (int k = 0; k < 3000; k++) {
+        khist g;
+        kv_generate(&g, 2 + (int)rnd(6), 1 + (int)rnd(4), 1 + (int)rnd(2), (int)rnd(30));
+        int muts = 1 + (int)rnd(2);
+        for (int m = 0; m < muts; m++) kv_mutate(&g);
+        char *text = kv_to_edn(&g);
+        int want = kv_reference(&g);
+        fl_check_verdict v = check_kv_text(text);
+        if (v != (want ? FL_CHECK_VALID : FL_CHECK_INVALID))
+            fprintf(stderr, "kv history %d (reference says %s):\n%s", k,
+                    want ? "linearizable" : "not linearizable", text);
+        assert_int_equal(v, want ? FL_CHECK_VALID : FL_CHECK_INVALID);
+        if (want)
+            valid++;
+        else
+            invalid++;
+        free(text);
+    }
+    assert_true(valid > 300);
+    assert_true(invalid > 300);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_simulated_register_is_linearizable),
         cmocka_unit_test(test_mutated_agree_with_reference),
+        cmocka_unit_test(test_kv_simulated_and_mutated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
