@@ -21,6 +21,7 @@
 /* Step budget of each search that looks for the window: 4x the failing search, at least: */
 #define WINDOW_MIN_STEPS 50000
 #define LIN_SLICE_STEPS 1024
+#define LIN_ACTIVE 16
 
 static json_t *op_json(const fl_history *h, size_t index) {
     const fl_op *op = &h->ops[index];
@@ -209,21 +210,28 @@ int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *
     lin_search_out bad_out;
     memset(&bad_out, 0, sizeof bad_out);
     /* Interleave the partitions in slices of steps (as Porcupine runs them concurrently):
-     * the first that cannot be linearized settles the answer. */
+     * the first that cannot be linearized settles the answer. At most LIN_ACTIVE searches
+     * are open at once (bounded memory with many keys); the next starts when one ends. */
     lin_searcher **srch = fl_xcalloc(nparts ? nparts : 1, sizeof *srch);
     lin_search_limits lim = {ctx, 0, want, 0, 0, 0};
-    for (size_t i = 0; i < nparts; i++)
-        srch[i] = lin_searcher_new(&m, parts[i].ops, parts[i].nops, &lim);
+    size_t started = 0, active = 0;
+    size_t act[LIN_ACTIVE]; /* the open searches */
     json_t **pdetail = want ? fl_xcalloc(nparts ? nparts : 1, sizeof *pdetail) : NULL;
-    size_t active = nparts;
-    while (active > 0 && bad == SIZE_MAX) {
-        for (size_t i = 0; i < nparts && bad == SIZE_MAX; i++) {
-            if (!srch[i]) continue;
+    while ((active > 0 || started < nparts) && bad == SIZE_MAX) {
+        while (active < LIN_ACTIVE && started < nparts) {
+            srch[started] = lin_searcher_new(&m, parts[started].ops, parts[started].nops, &lim);
+            act[active++] = started++;
+        }
+        for (size_t a = 0; a < active && bad == SIZE_MAX;) {
+            size_t i = act[a];
             lin_search_out o;
-            if (!lin_searcher_run(srch[i], LIN_SLICE_STEPS, &o)) continue;
+            if (!lin_searcher_run(srch[i], LIN_SLICE_STEPS, &o)) {
+                a++;
+                continue;
+            }
             lin_searcher_free(srch[i]);
             srch[i] = NULL;
-            active--;
+            act[a] = act[--active]; /* a now holds another open search */
             total_steps += o.steps;
             total_cache += o.cache_entries;
             if (o.peak_bytes > peak) peak = o.peak_bytes;
@@ -249,7 +257,7 @@ int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *
         }
     }
     for (size_t i = 0; i < nparts; i++) {
-        if (srch[i]) {
+        if (srch[i] || i >= started) {
             lin_searcher_free(srch[i]); /* stopped: another partition already failed */
             if (want) {
                 json_t *d = json_object();

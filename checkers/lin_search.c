@@ -54,7 +54,7 @@ static size_t cache_bytes(const cache *c) {
 }
 
 static void cache_grow_table(cache *c) {
-    size_t ncap = c->cap ? c->cap * 2 : 1024;
+    size_t ncap = c->cap ? c->cap * 2 : 64;
     cache_slot *ns = fl_xcalloc(ncap, sizeof *ns);
     for (size_t i = 0; i < c->cap; i++) {
         if (!c->slots[i].hash) continue;
@@ -75,7 +75,7 @@ static inline int cache_insert(cache *c, uint64_t h, uint64_t state, const uint6
         cache_slot *s = &c->slots[i];
         if (!s->hash) {
             if (c->arena_len + nw > c->arena_cap) {
-                c->arena_cap = c->arena_cap ? c->arena_cap * 2 : 4096 * nw;
+                c->arena_cap = c->arena_cap ? c->arena_cap * 2 : 64 * nw;
                 c->arena = fl_xrealloc(c->arena, c->arena_cap * sizeof *c->arena);
             }
             uint64_t *dst = c->arena + c->arena_len;
