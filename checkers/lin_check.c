@@ -1,13 +1,10 @@
 /*
  * lin_check.c — the `linearizable` checker: splits the history per key (P-compositionality),
- * searches each partition (lin_search.c), and for a violation shrinks the failing partition
- * to the smallest window of ops that still cannot be linearized.
- *
- * Window: the search reports the furthest return R it could not get past. The ops invoked
- * before R (those still running at R made optional) cannot be linearized; that prefix is
- * then shrunk by removing chunks of ops, halving the chunk size down to single ops, keeping
- * every removal after which the rest still cannot be linearized, under a fixed step budget
- * (deterministic, never turns the verdict into unknown).
+ * searches the partitions interleaved (lin_search.c), and for a violation narrows the failing
+ * partition down to the smallest window of ops that cannot be linearized (find_window: the
+ * ops after the latest clean cut, proven from every state the ops before it can leave),
+ * under a step budget tied to the failing search (deterministic, never turns the verdict
+ * into unknown).
  *
  * Data in: fl_history + ctx. Data out: in the result object, "anomalies", "counterexample"
  * {key, window: [op...], explanation}, "stats", and with want_details the "details" used
@@ -18,8 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Step budget of each search that looks for the window: 4x the failing search, at least: */
-#define WINDOW_MIN_STEPS 50000
+/* Steps all the searches that look for the window may take together: twice the failing
+ * search plus this (deterministic; when it runs out the window is the failing prefix). */
+#define WINDOW_MIN_STEPS 20000
 #define LIN_SLICE_STEPS 1024
 #define LIN_ACTIVE 16
 
@@ -64,15 +62,17 @@ typedef struct lin_window {
 
 /* 1 when ops[0..n) certainly cannot be linearized (within a step budget), from the model's
  * initial state or from `init`. */
-static int still_illegal_from(lin_model *m, const lin_op *ops, size_t n, size_t max_steps,
-                              int has_init, uint64_t init) {
+static int still_illegal_from(lin_model *m, const lin_op *ops, size_t n, size_t *pool, int has_init,
+                              uint64_t init) {
+    if (*pool == 0) return 0;
     lin_search_limits lim;
     memset(&lim, 0, sizeof lim);
-    lim.max_steps = max_steps;
+    lim.max_steps = *pool;
     lim.has_init = has_init;
     lim.init = init;
     lin_search_out o;
     lin_search(m, ops, n, &lim, &o);
+    *pool -= o.steps < *pool ? o.steps : *pool;
     lin_search_out_free(&o);
     return o.answer == LIN_ILLEGAL;
 }
@@ -94,7 +94,7 @@ static int cmp_size(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, size_t budget,
+static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, size_t pool,
                         lin_window *w) {
     size_t R = p->ops[fail_op].ret_pos;
     lin_op *pre = fl_xmalloc((p->nops + 1) * sizeof *pre);
@@ -108,7 +108,7 @@ static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, si
     int found = 0;
     for (size_t i = 0; i < nr && i < 64 && !found; i++) {
         np = prefix_before(p, rets[i] + 1, pre);
-        found = still_illegal_from(m, pre, np, budget, 0, 0);
+        found = still_illegal_from(m, pre, np, &pool, 0, 0);
     }
     free(rets);
     if (!found) { /* keep the whole partition: it is known not to be linearizable */
@@ -146,12 +146,14 @@ static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, si
         lin_search_limits lim;
         memset(&lim, 0, sizeof lim);
         lim.collect = 1;
-        lim.max_steps = budget;
+        if (pool == 0) break;
+        lim.max_steps = pool;
         lin_search_out o;
         lin_search(m, before, nb, &lim, &o);
+        pool -= o.steps < pool ? o.steps : pool;
         int proven = o.answer == LIN_OK;
         for (size_t f = 0; proven && f < o.nfinals; f++)
-            proven = still_illegal_from(m, w->ops, w->n, budget, 1, o.finals[f]);
+            proven = still_illegal_from(m, w->ops, w->n, &pool, 1, o.finals[f]);
         if (proven) {
             w->starts = o.finals;
             w->nstarts = o.nfinals;
@@ -283,9 +285,7 @@ int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *
         ctx->over_budget = 0; /* a definite violation stands even if time ran short */
         const lin_partition *p = &parts[bad];
         lin_window win;
-        find_window(&m, p, bad_out.fail_op,
-                    bad_out.steps * 4 > WINDOW_MIN_STEPS ? bad_out.steps * 4 : WINDOW_MIN_STEPS,
-                    &win);
+        find_window(&m, p, bad_out.fail_op, bad_out.steps * 2 + WINDOW_MIN_STEPS, &win);
         size_t nwin = win.n;
         uint32_t fail_hist = p->ops[bad_out.fail_op].hist;
         /* The op to highlight: the furthest one any order reached, when it is in the window;
