@@ -276,12 +276,19 @@ static fl_check_verdict check_text_g(const char *text, const ghist *g, int *wind
             int k = (int)json_integer_value(json_object_get(op, "index"));
             in_window[order[k]] = json_is_true(json_object_get(op, "open")) ? 2 : 1;
         }
-        json_t *starts = json_object_get(ce, "start_states");
-        *window_ok = json_array_size(starts) > 0;
-        json_t *st;
-        json_array_foreach(starts, i, st) {
+        json_t *cfgs = json_object_get(ce, "start_configurations");
+        *window_ok = json_array_size(cfgs) > 0;
+        json_t *cfg;
+        json_array_foreach(cfgs, i, cfg) {
+            json_t *st = json_object_get(cfg, "state");
             int s0 = json_is_null(st) ? -1 : (int)json_integer_value(st);
-            if (reference_from(g, s0, in_window)) *window_ok = 0;
+            int keep[MAXOPS];
+            memcpy(keep, in_window, sizeof keep);
+            size_t j;
+            json_t *ap;
+            json_array_foreach(json_object_get(cfg, "already_applied"), j, ap)
+                keep[order[json_integer_value(ap)]] = 0;
+            if (reference_from(g, s0, keep)) *window_ok = 0;
         }
     }
     fl_check_result_free(&res);
