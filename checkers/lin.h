@@ -188,6 +188,10 @@ typedef struct lin_search_out {
     /* collect mode: every state some linearization of all the ops can end in (owned). */
     uint64_t *finals;
     size_t nfinals;
+    /* with each final state, the set of ops linearized to reach it (nw words per final; the
+     * ok ops are all in it, the unknown-outcome ops only when they took effect) */
+    uint64_t *final_bits;
+    size_t final_nw;
 } lin_search_out;
 
 typedef struct lin_search_limits {

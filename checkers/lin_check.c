@@ -57,7 +57,10 @@ typedef struct lin_window {
     size_t n;
     uint64_t *starts; /* the states the window may start from (all of them) */
     size_t nstarts;
-    int from_start; /* the window starts at the beginning of the history */
+    int from_start;  /* the window starts at the beginning of the history */
+    json_t *configs; /* [{"state", "already_applied": [op index]}]: each way the earlier ops
+                        can end, with the window's unknown-outcome ops that already took
+                        effect in it (owned) */
 } lin_window;
 
 /* 1 when ops[0..n) certainly cannot be linearized (within a step budget), from the model's
@@ -152,11 +155,53 @@ static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, si
         lin_search(m, before, nb, &lim, &o);
         pool -= o.steps < pool ? o.steps : pool;
         int proven = o.answer == LIN_OK;
-        for (size_t f = 0; proven && f < o.nfinals; f++)
-            proven = still_illegal_from(m, w->ops, w->n, &pool, 1, o.finals[f]);
+        /* from each final state, the window without the unknown-outcome ops already used */
+        lin_op *post = fl_xmalloc((np + 1) * sizeof *post);
+        for (size_t f = 0; proven && f < o.nfinals; f++) {
+            const uint64_t *bits = o.final_bits ? o.final_bits + f * o.final_nw : NULL;
+            size_t npost = 0;
+            for (size_t j = 0; j < np; j++) {
+                int used = j < k && bits && (bits[j >> 6] >> (j & 63)) & 1;
+                if ((j >= k || !pre[j].must) && !used) post[npost++] = pre[j];
+            }
+            proven = still_illegal_from(m, post, npost, &pool, 1, o.finals[f]);
+        }
+        free(post);
         if (proven) {
-            w->starts = o.finals;
-            w->nstarts = o.nfinals;
+            /* Unknown-outcome ops that took effect before the cut in every case are part of
+             * the start, not of the window; the others are listed per start state when
+             * they already took effect there. */
+            size_t n = 0;
+            for (size_t j = 0; j < np; j++) {
+                if (j < k && pre[j].must) continue;
+                int all = j < k && o.final_bits && o.nfinals > 0;
+                for (size_t f = 0; all && f < o.nfinals; f++)
+                    all = (o.final_bits[f * o.final_nw + (j >> 6)] >> (j & 63)) & 1;
+                if (!all) w->ops[n++] = pre[j];
+            }
+            w->n = n;
+            w->configs = json_array();
+            for (size_t f = 0; f < o.nfinals; f++) {
+                json_t *cfg = json_object(), *applied = json_array();
+                json_object_set_new(cfg, "state", lin_model_state_json(m, o.finals[f]));
+                for (size_t j = 0; j < k && o.final_bits; j++) {
+                    if (pre[j].must || !((o.final_bits[f * o.final_nw + (j >> 6)] >> (j & 63)) & 1))
+                        continue;
+                    int in_window = 0;
+                    for (size_t q = 0; q < n; q++)
+                        if (w->ops[q].hist == pre[j].hist) in_window = 1;
+                    if (in_window) json_array_append_new(applied, json_integer(pre[j].hist));
+                }
+                json_object_set_new(cfg, "already_applied", applied);
+                json_array_append_new(w->configs, cfg);
+            }
+            w->starts = o.finals; /* distinct states (a state may come with several sets) */
+            w->nstarts = 0;
+            for (size_t f = 0; f < o.nfinals; f++) {
+                size_t g = 0;
+                while (g < w->nstarts && w->starts[g] != o.finals[f]) g++;
+                if (g == w->nstarts) w->starts[w->nstarts++] = o.finals[f];
+            }
             o.finals = NULL;
             lin_search_out_free(&o);
             break;
@@ -165,6 +210,11 @@ static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, si
     }
     w->from_start = !w->starts;
     if (!w->starts) {
+        w->configs = json_array();
+        json_t *cfg = json_object();
+        json_object_set_new(cfg, "state", lin_model_state_json(m, m->init));
+        json_object_set_new(cfg, "already_applied", json_array());
+        json_array_append_new(w->configs, cfg);
         w->starts = fl_xmalloc(sizeof *w->starts);
         w->starts[0] = m->init;
         w->nstarts = 1;
@@ -338,6 +388,15 @@ int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *
             starts ? fl_buf_cstr(&st) : "",
             starts && win.nstarts == 1 ? " (the only state the earlier ops can leave)" : "", nwin,
             ctx->model);
+        int any_applied = 0;
+        size_t ci;
+        json_t *cfg;
+        json_array_foreach(win.configs, ci,
+                           cfg) if (json_array_size(json_object_get(cfg, "already_applied")))
+            any_applied = 1;
+        if (any_applied)
+            fl_buf_puts(&msg, " (an unknown-outcome op that already took effect on the way to a "
+                              "start state is not applied again: see start_configurations)");
         if (fail_in)
             fl_buf_printf(&msg,
                           "; the %s of process %s completing at line %d is as far as any order "
@@ -349,6 +408,7 @@ int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *
         if (p->key) json_object_set(ce, "key", p->key);
         json_object_set_new(ce, "window", window);
         if (starts) json_object_set_new(ce, "start_states", starts);
+        json_object_set_new(ce, "start_configurations", win.configs);
         json_object_set_new(ce, "failing_op", op_json(h, fail_hist));
         json_object_set_new(ce, "explanation", json_string(fl_buf_cstr(&msg)));
         json_object_set_new(result, "counterexample", ce);

@@ -107,6 +107,8 @@ void lin_search_out_free(lin_search_out *o) {
     free(o->best);
     free(o->best_states);
     free(o->finals);
+    free(o->final_bits);
+    o->final_bits = NULL;
     o->finals = NULL;
     o->nfinals = 0;
     o->best = NULL;
@@ -329,8 +331,11 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
     for (;;) {
         if (remaining == 0 || e < 0) { /* e < 0 cannot happen while an ok op is open */
             if (s->collect) {
-                size_t i = 0;
-                while (i < s->out.nfinals && s->out.finals[i] != state) i++;
+                size_t i = 0, nw = s->c.nw;
+                while (i < s->out.nfinals &&
+                       (s->out.finals[i] != state ||
+                        memcmp(s->out.final_bits + i * nw, cur, nw * sizeof *cur) != 0))
+                    i++;
                 if (i == s->out.nfinals) {
                     if (s->out.nfinals == 4096) { /* too many to list: give up */
                         answer = LIN_UNKNOWN;
@@ -341,7 +346,11 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
                         s->finals_cap = s->finals_cap ? s->finals_cap * 2 : 16;
                         s->out.finals =
                             fl_xrealloc(s->out.finals, s->finals_cap * sizeof *s->out.finals);
+                        s->out.final_bits = fl_xrealloc(
+                            s->out.final_bits, s->finals_cap * nw * sizeof *s->out.final_bits);
                     }
+                    memcpy(s->out.final_bits + s->out.nfinals * nw, cur, nw * sizeof *cur);
+                    s->out.final_nw = nw;
                     s->out.finals[s->out.nfinals++] = state;
                 }
                 goto backtrack;
@@ -490,6 +499,7 @@ done:
     s->out.best = NULL;
     s->out.best_states = NULL;
     s->out.finals = NULL;
+    s->out.final_bits = NULL;
     return 1;
 }
 
@@ -517,6 +527,7 @@ void lin_searcher_free(lin_searcher *s) {
     free(s->out.best);
     free(s->out.best_states);
     free(s->out.finals);
+    free(s->out.final_bits);
     free(s);
 }
 

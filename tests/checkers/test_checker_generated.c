@@ -17,6 +17,9 @@
  * checker prunes with the next read's value: valid ones must pass, mutated ones must agree
  * with an exhaustive reference over strings.
  *
+ * And for a FIFO queue, a set and a counter: simulated histories must pass, mutated small
+ * ones must agree with a generic exhaustive reference.
+ *
  * Data in: a fixed-seed PRNG. Data out: cmocka assertions (the failing history is printed).
  */
 #include <setjmp.h>
@@ -276,12 +279,19 @@ static fl_check_verdict check_text_g(const char *text, const ghist *g, int *wind
             int k = (int)json_integer_value(json_object_get(op, "index"));
             in_window[order[k]] = json_is_true(json_object_get(op, "open")) ? 2 : 1;
         }
-        json_t *starts = json_object_get(ce, "start_states");
-        *window_ok = json_array_size(starts) > 0;
-        json_t *st;
-        json_array_foreach(starts, i, st) {
+        json_t *cfgs = json_object_get(ce, "start_configurations");
+        *window_ok = json_array_size(cfgs) > 0;
+        json_t *cfg;
+        json_array_foreach(cfgs, i, cfg) {
+            json_t *st = json_object_get(cfg, "state");
             int s0 = json_is_null(st) ? -1 : (int)json_integer_value(st);
-            if (reference_from(g, s0, in_window)) *window_ok = 0;
+            int keep[MAXOPS];
+            memcpy(keep, in_window, sizeof keep);
+            size_t j;
+            json_t *ap;
+            json_array_foreach(json_object_get(cfg, "already_applied"), j, ap)
+                keep[order[json_integer_value(ap)]] = 0;
+            if (reference_from(g, s0, keep)) *window_ok = 0;
         }
     }
     fl_check_result_free(&res);
@@ -584,11 +594,268 @@ static void test_kv_simulated_and_mutated(void **state) {
     assert_true(invalid > 300);
 }
 
+/* ---- queue, set and counter: one generic simulation and reference ---------------------- */
+
+enum { M_QUEUE, M_SET, M_COUNTER };
+enum { G_PUT, G_GET }; /* enqueue/add/add  and  dequeue/read/read */
+
+typedef struct mstate {
+    int q[MAXOPS], qn; /* queue */
+    unsigned set;      /* set of 0..7 */
+    int counter;
+} mstate;
+
+typedef struct mop {
+    int process, f, a, r, type; /* a: argument; r: result (dequeue: -1 = nothing) */
+    int invoke, lin, complete;
+} mop;
+
+typedef struct mhist {
+    int model;
+    mop ops[MAXOPS];
+    int n;
+} mhist;
+
+/* Applies op to st; for gets sets *r; returns 0 when an ok op would be illegal. */
+static int m_step(int model, mstate *st, const mop *o, int check, int *r) {
+    switch (model) {
+        case M_QUEUE:
+            if (o->f == G_PUT) {
+                st->q[st->qn++] = o->a;
+                return 1;
+            }
+            if (check) {
+                if (o->r < 0) return st->qn == 0;
+                if (st->qn == 0 || st->q[0] != o->r) return 0;
+            }
+            if (r) *r = st->qn ? st->q[0] : -1;
+            if (st->qn) {
+                memmove(st->q, st->q + 1, (size_t)(st->qn - 1) * sizeof *st->q);
+                st->qn--;
+            }
+            return 1;
+        case M_SET:
+            if (o->f == G_PUT) {
+                st->set |= 1u << o->a;
+                return 1;
+            }
+            if (r) *r = (int)st->set;
+            return !check || (int)st->set == o->r;
+        default:
+            if (o->f == G_PUT) {
+                st->counter += o->a;
+                return 1;
+            }
+            if (r) *r = st->counter;
+            return !check || st->counter == o->r;
+    }
+}
+
+static void m_generate(mhist *g, int model, int n, int procs, int crash_pct) {
+    int t_free[8], pid[8], next_pid = procs;
+    for (int p = 0; p < procs; p++) {
+        t_free[p] = (int)rnd(5);
+        pid[p] = p;
+    }
+    g->model = model;
+    g->n = 0;
+    for (int i = 0; i < n; i++) {
+        int p = (int)rnd((uint32_t)procs);
+        mop *o = &g->ops[g->n++];
+        memset(o, 0, sizeof *o);
+        o->process = pid[p];
+        o->f = rnd(2) ? G_PUT : G_GET;
+        o->a = model == M_QUEUE ? i : model == M_SET ? (int)rnd(8) : 1 + (int)rnd(3);
+        int start = t_free[p] + 1 + (int)rnd(6), len = 2 + (int)rnd(12);
+        o->invoke = start * 3 * MAXOPS + i;
+        o->complete = (start + len) * 3 * MAXOPS + i;
+        o->lin = o->invoke + 1 + (int)rnd((uint32_t)(o->complete - o->invoke - 1));
+        t_free[p] = start + len;
+        o->type = T_OK;
+        if ((int)rnd(100) < crash_pct) {
+            o->type = rnd(4) == 0 ? T_NONE : T_INFO;
+            pid[p] = next_pid++;
+        }
+    }
+    int order[MAXOPS];
+    for (int i = 0; i < g->n; i++) order[i] = i;
+    for (int i = 1; i < g->n; i++)
+        for (int j = i; j > 0 && g->ops[order[j]].lin < g->ops[order[j - 1]].lin; j--) {
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    mstate st;
+    memset(&st, 0, sizeof st);
+    for (int k = 0; k < g->n; k++) {
+        mop *o = &g->ops[order[k]];
+        if (o->type != T_OK && !rnd(2)) continue; /* a crashed op that never took effect */
+        m_step(model, &st, o, 0, &o->r);
+    }
+}
+
+static char *m_to_jsonl(const mhist *g) {
+    static const char *names[3][2] = {{"enqueue", "dequeue"}, {"add", "read"}, {"add", "read"}};
+    static const char *tname[] = {"ok", "fail", "info"};
+    int ev[2 * MAXOPS], ne = 0;
+    for (int i = 0; i < g->n; i++) {
+        ev[ne++] = i * 2;
+        if (g->ops[i].type != T_NONE) ev[ne++] = i * 2 + 1;
+    }
+#define MEVT(x) ((x) % 2 ? g->ops[(x) / 2].complete : g->ops[(x) / 2].invoke)
+    for (int i = 1; i < ne; i++)
+        for (int j = i; j > 0 && MEVT(ev[j]) < MEVT(ev[j - 1]); j--) {
+            int t = ev[j];
+            ev[j] = ev[j - 1];
+            ev[j - 1] = t;
+        }
+    fl_buf b = FL_BUF_INIT;
+    for (int k = 0; k < ne; k++) {
+        const mop *o = &g->ops[ev[k] / 2];
+        int completion = ev[k] % 2;
+        fl_buf_printf(&b, "{\"process\":%d,\"type\":\"%s\",\"f\":\"%s\",\"value\":", o->process,
+                      completion ? tname[o->type] : "invoke", names[g->model][o->f]);
+        if (o->f == G_PUT) {
+            fl_buf_printf(&b, "%d", o->a);
+        } else if (!completion || o->type != T_OK) {
+            fl_buf_puts(&b, "null");
+        } else if (g->model == M_SET) {
+            fl_buf_putc(&b, '[');
+            for (int e = 0, first = 1; e < 8; e++)
+                if (o->r & (1 << e)) {
+                    fl_buf_printf(&b, "%s%d", first ? "" : ",", e);
+                    first = 0;
+                }
+            fl_buf_putc(&b, ']');
+        } else if (o->r < 0) {
+            fl_buf_puts(&b, "null");
+        } else {
+            fl_buf_printf(&b, "%d", o->r);
+        }
+        fl_buf_puts(&b, "}\n");
+    }
+#undef MEVT
+    return fl_buf_take(&b);
+}
+
+typedef struct mref {
+    const mhist *g;
+    int must[MAXOPS], skip[MAXOPS], done[MAXOPS];
+} mref;
+
+static int mref_dfs(mref *r, const mstate *st, int remaining) {
+    if (remaining == 0) return 1;
+    const mhist *g = r->g;
+    for (int i = 0; i < g->n; i++) {
+        if (r->done[i] || r->skip[i]) continue;
+        const mop *o = &g->ops[i];
+        int blocked = 0;
+        for (int j = 0; j < g->n && !blocked; j++)
+            if (r->must[j] && !r->done[j] && g->ops[j].complete < o->invoke) blocked = 1;
+        if (blocked) continue;
+        mstate next = *st;
+        /* an unknown dequeue takes whatever is at the head (if anything) */
+        int check = r->must[i];
+        if (!check && o->f == G_GET && g->model == M_QUEUE && st->qn == 0) continue;
+        if (!m_step(g->model, &next, o, check, NULL)) continue;
+        r->done[i] = 1;
+        int ok = mref_dfs(r, &next, remaining - r->must[i]);
+        r->done[i] = 0;
+        if (ok) return 1;
+    }
+    return 0;
+}
+
+static int m_reference(const mhist *g) {
+    mref r;
+    memset(&r, 0, sizeof r);
+    r.g = g;
+    int remaining = 0;
+    for (int i = 0; i < g->n; i++) {
+        const mop *o = &g->ops[i];
+        r.must[i] = o->type == T_OK;
+        /* fail ops had no effect; unknown reads observed nothing (an unknown dequeue may
+         * still have taken an element) */
+        r.skip[i] = o->type == T_FAIL || (o->type != T_OK && o->f == G_GET && g->model != M_QUEUE);
+        remaining += r.must[i];
+    }
+    mstate st;
+    memset(&st, 0, sizeof st);
+    return mref_dfs(&r, &st, remaining);
+}
+
+static void m_mutate(mhist *g) {
+    mop *o = &g->ops[rnd((uint32_t)g->n)];
+    switch (rnd(3)) {
+        case 0:
+            if (o->f == G_GET) o->r = g->model == M_SET ? (o->r ^ (1 << rnd(8))) : o->r + 1;
+            break;
+        case 1:
+            if (o->f == G_PUT && o->type == T_OK)
+                o->type = T_FAIL;
+            else if (o->f == G_PUT && o->type == T_FAIL)
+                o->type = T_OK;
+            break;
+        default: {
+            mop *q = &g->ops[rnd((uint32_t)g->n)];
+            if (o->f == G_GET && q->f == G_GET) {
+                int t = o->r;
+                o->r = q->r;
+                q->r = t;
+            }
+        }
+    }
+}
+
+static void test_queue_set_counter(void **state) {
+    (void)state;
+    static const char *models[] = {"queue", "set", "counter"};
+    for (int model = 0; model < 3; model++) {
+        int valid = 0, invalid = 0;
+        for (int k = 0; k < 2500; k++) {
+            mhist g;
+            int small = k % 2;
+            m_generate(&g, model, small ? 2 + (int)rnd(6) : 4 + (int)rnd(30), 1 + (int)rnd(4),
+                       (int)rnd(25));
+            if (small) {
+                int muts = (int)rnd(3);
+                for (int m = 0; m < muts; m++) m_mutate(&g);
+            }
+            int want = small ? m_reference(&g) : 1;
+            char *text = m_to_jsonl(&g);
+            fl_check_options o;
+            fl_check_options_init(&o);
+            o.model = models[model];
+            o.checker = "linearizable";
+            fl_check_result res;
+            fl_error err;
+            if (fl_check_buffer("m.jsonl", text, strlen(text), &o, &res, &err) < 0) {
+                fl_error_print(&err, "test", stderr);
+                fprintf(stderr, "%s", text);
+                fail();
+            }
+            if (res.verdict != (want ? FL_CHECK_VALID : FL_CHECK_INVALID))
+                fprintf(stderr, "%s history %d (expected %s):\n%s", models[model], k,
+                        want ? "linearizable" : "not linearizable", text);
+            assert_int_equal(res.verdict, want ? FL_CHECK_VALID : FL_CHECK_INVALID);
+            fl_check_result_free(&res);
+            free(text);
+            if (want)
+                valid++;
+            else
+                invalid++;
+        }
+        fprintf(stderr, "%s: %d linearizable, %d not\n", models[model], valid, invalid);
+        assert_true(invalid > 100);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_simulated_register_is_linearizable),
         cmocka_unit_test(test_mutated_agree_with_reference),
         cmocka_unit_test(test_kv_simulated_and_mutated),
+        cmocka_unit_test(test_queue_set_counter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
