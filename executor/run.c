@@ -231,7 +231,7 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             break;
         }
         if (r->error[0]) {
-            json_array_append_new(reasons, json_string(r->error));
+            if (!r->env_gap) json_array_append_new(reasons, json_string(r->error));
             if (!r->ran) in.env_gap = 1;
             break;
         }
@@ -262,6 +262,7 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             int oc = json_count(r->checker_json, "ops");
             in.ops_checked = oc < 0 ? (r->chk == FL_CHK_NOT_RUN ? 0 : r->ops) : oc;
             in.weak_history = r->weak_history;
+            if (r->weak_history) json_array_append_new(reasons, json_string(r->weak_reason));
         }
         if (r->chk != FL_CHK_VALID) {
             if (k > 0 && in.first == FL_CHK_VALID) in.first = r->chk;
