@@ -230,6 +230,13 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             progress(o->progress, "    environment gap: %s\n", r->env_reason);
             break;
         }
+        if (fl_exec_stop_requested()) { /* interrupted: the run never completed */
+            in.attempted = 0;
+            json_array_append_new(reasons,
+                                  json_string("interrupted by SIGINT/SIGTERM during the run; what "
+                                              "it recorded is kept in the run folder"));
+            break;
+        }
         if (r->error[0]) {
             if (!r->env_gap) json_array_append_new(reasons, json_string(r->error));
             if (!r->ran) in.env_gap = 1;
