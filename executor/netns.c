@@ -114,7 +114,7 @@ int fl_exec_netns_setup(fl_netnet *nn, int nodes, fl_error *err) {
         fl_buf_reset(&one);
         fl_buf_printf(&one, "link set %sb%d name eth0\naddr add %s/24 dev eth0\n", nn->prefix, i,
                       addr[i]);
-        fl_buf_puts(&one, "link set eth0 up\nlink set lo up\n");
+        fl_buf_puts(&one, "link set eth0 up\nlink set lo up\nroute add default dev eth0\n");
         bad |= ip_batch(&log, ns[i], &one) != 0;
     }
     fl_buf_free(&root);
