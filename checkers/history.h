@@ -78,10 +78,11 @@ typedef struct fl_nemesis_event {
 
 typedef enum {
     FL_FORMAT_AUTO = 0,
-    FL_FORMAT_EVENTS,     /* event JSONL, or one JSON array of events */
-    FL_FORMAT_OPS,        /* op-record JSONL */
-    FL_FORMAT_EDN,        /* Jepsen EDN */
-    FL_FORMAT_JEPSEN_LOG, /* jepsen.util log lines */
+    FL_FORMAT_EVENTS,       /* event JSONL, or one JSON array of events */
+    FL_FORMAT_OPS,          /* op-record JSONL */
+    FL_FORMAT_EDN,          /* Jepsen EDN */
+    FL_FORMAT_JEPSEN_LOG,   /* jepsen.util log lines */
+    FL_FORMAT_KNOSSOS_HTML, /* the timeline page Knossos renders (some conformance data) */
 } fl_history_format;
 
 typedef struct fl_history {
@@ -97,7 +98,8 @@ typedef struct fl_history {
     size_t count_ok, count_fail, count_info; /* count_info includes never-completed ops */
 } fl_history;
 
-/* "events", "ops", "edn", "jepsen-log" → format; NULL or "" → AUTO; -1 when unknown. */
+/* "events", "ops", "edn", "jepsen-log", "knossos-html" → format; NULL or "" → AUTO; -1 when
+ * unknown. */
 int fl_history_format_parse(const char *name);
 const char *fl_history_format_name(fl_history_format f);
 /* Guesses the format from the first bytes (see read_detect.c for the rules). */

@@ -596,8 +596,17 @@ int lin_partition_history(const fl_history *h, lin_model *m, lin_partition **out
             return -1;
         }
         if (!keep) continue;
-        char *kt = op->key ? json_dumps(op->key, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS)
-                           : fl_xstrdup("");
+        char *kt = !op->key ? fl_xstrdup("\x02")
+                   : json_is_string(op->key)
+                       ? fl_xstrdup(json_string_value(op->key))
+                       : json_dumps(op->key, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS);
+        if (op->key && !json_is_string(op->key)) { /* keep non-string keys apart from strings */
+            char *t = fl_xmalloc(strlen(kt) + 2);
+            t[0] = '\x01';
+            strcpy(t + 1, kt);
+            free(kt);
+            kt = t;
+        }
         json_t *pi = json_object_get(index, kt);
         size_t p;
         if (pi) {

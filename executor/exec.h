@@ -348,7 +348,8 @@ typedef struct fl_seed_run {
     int ran; /* the workload ran */
     int env_gap;
     char env_reason[512];
-    char error[512]; /* harness error that stopped the run, "" if none */
+    char error[512];       /* harness error that stopped the run, "" if none */
+    char weak_reason[256]; /* why the history is too weak, "" if it is not */
     fl_chk_state chk;
     json_t *checker_json; /* SPEC §3 result object, or NULL */
     int ops;

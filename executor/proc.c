@@ -231,7 +231,7 @@ int fl_exec_run_cmd(const char *cmd, const char *netns, char **env_extra, double
         unlink(tmpl);
         return -1;
     }
-    double deadline = fl_exec_now() + timeout_s;
+    double deadline = fl_exec_now() + timeout_s, nap = 0.0005;
     int rc = -1;
     for (;;) {
         if (fl_exec_proc_poll(&p)) {
@@ -243,7 +243,8 @@ int fl_exec_run_cmd(const char *cmd, const char *netns, char **env_extra, double
             rc = 124;
             break;
         }
-        fl_exec_sleep(0.01);
+        fl_exec_sleep(nap); /* short commands are answered in a few ms */
+        if (nap < 0.01) nap *= 2;
     }
     if (out) fl_file_read(tmpl, out, NULL);
     unlink(tmpl);

@@ -46,6 +46,21 @@ void fl_exec_session_init(fl_session *s, const fl_plan *plan, const char *dir) {
     s->env = json_array();
     s->toolbox = json_array();
     char buf[600];
+    {
+        char dirbuf[900], cmd[1000];
+        snprintf(dirbuf, sizeof dirbuf, "%s", plan->path);
+        char *slash = strrchr(dirbuf, '/');
+        if (slash)
+            *slash = 0;
+        else
+            snprintf(dirbuf, sizeof dirbuf, ".");
+        snprintf(cmd, sizeof cmd, "git -C '%s' rev-parse HEAD 2>/dev/null", dirbuf);
+        fl_buf out = FL_BUF_INIT;
+        if (!strchr(dirbuf, '\'') && fl_exec_run_cmd(cmd, NULL, NULL, 3.0, &out) == 0 &&
+            out.len >= 40)
+            snprintf(s->commit, sizeof s->commit, "%.40s", out.data);
+        fl_buf_free(&out);
+    }
     const char *tools[] = {"faultline-adapter-etcd", "faultline-adapter-redis", "faultline-proxy"};
     for (int i = 0; i < 3; i++) {
         snprintf(buf, sizeof buf, "%s/%s", fl_exec_adapter_dir(), tools[i]);
@@ -146,7 +161,8 @@ static void write_session_log(fl_session *s) {
                   "- SUT: %s\n- Plan: %s\n- Commit under test: %s\n- Session dir: %s\n"
                   "- Operator: faultline run\n\n",
                   json_is_string(sut) ? json_string_value(sut) : "(not named in the plan)",
-                  s->plan->path, "(not recorded)", s->dir);
+                  s->plan->path, s->commit[0] ? s->commit : "(the plan is not in a git repository)",
+                  s->dir);
     fl_buf_puts(&b, "## Toolbox discovered\n\n");
     json_t *t;
     size_t i;
@@ -192,9 +208,10 @@ static void write_session_log(fl_session *s) {
 static void write_report_md(fl_session *s) {
     fl_buf b = FL_BUF_INIT;
     fl_buf_printf(&b,
-                  "# Findings: %s @ %s\n\nPlan: %s\nCommit under test: (not recorded)\n"
+                  "# Findings: %s @ %s\n\nPlan: %s\nCommit under test: %s\n"
                   "Session dir: %s\n\n",
-                  s->plan->slug, s->started, s->plan->path, s->dir);
+                  s->plan->slug, s->started, s->plan->path,
+                  s->commit[0] ? s->commit : "(the plan is not in a git repository)", s->dir);
     size_t i;
     json_t *v;
     int fails = 0, passes = 0, inc = 0;
@@ -434,10 +451,11 @@ static void write_sarif(fl_session *s) {
 }
 
 void fl_exec_session_write(fl_session *s) {
-    json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O,s:O}", "session_verdict",
+    json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:O,s:O}", "session_verdict",
                           s->verdict ? s->verdict : "IN-PROGRESS", "plan", s->plan->path, "slug",
-                          s->plan->slug, "started", s->started, "session_dir", s->dir,
-                          "environment", s->env, "scenarios", s->scenarios);
+                          s->plan->slug, "started", s->started, "session_dir", s->dir, "commit",
+                          s->commit[0] ? s->commit : NULL, "environment", s->env, "scenarios",
+                          s->scenarios);
     char path[900];
     snprintf(path, sizeof path, "%s/report.json", s->dir);
     fl_exec_write_json(path, r, NULL);

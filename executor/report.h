@@ -17,6 +17,7 @@ typedef struct fl_session {
     const char *verdict; /* session verdict once finished, NULL before */
     json_t *env;         /* capability matrix rows */
     json_t *toolbox;     /* discovered tools */
+    char commit[64];     /* HEAD of the git repository holding the plan, "" if none */
 } fl_session;
 
 void fl_exec_session_init(fl_session *s, const fl_plan *plan, const char *dir);

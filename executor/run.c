@@ -230,8 +230,15 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             progress(o->progress, "    environment gap: %s\n", r->env_reason);
             break;
         }
+        if (fl_exec_stop_requested()) { /* interrupted: the run never completed */
+            in.attempted = 0;
+            json_array_append_new(reasons,
+                                  json_string("interrupted by SIGINT/SIGTERM during the run; what "
+                                              "it recorded is kept in the run folder"));
+            break;
+        }
         if (r->error[0]) {
-            json_array_append_new(reasons, json_string(r->error));
+            if (!r->env_gap) json_array_append_new(reasons, json_string(r->error));
             if (!r->ran) in.env_gap = 1;
             break;
         }
@@ -262,6 +269,7 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             int oc = json_count(r->checker_json, "ops");
             in.ops_checked = oc < 0 ? (r->chk == FL_CHK_NOT_RUN ? 0 : r->ops) : oc;
             in.weak_history = r->weak_history;
+            if (r->weak_history) json_array_append_new(reasons, json_string(r->weak_reason));
         }
         if (r->chk != FL_CHK_VALID) {
             if (k > 0 && in.first == FL_CHK_VALID) in.first = r->chk;

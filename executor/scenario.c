@@ -286,6 +286,19 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
             break;
         }
     }
+    /* an adapter that dies at once (command not found, bad flags) is an environment gap, not
+     * a stream of unknown outcomes */
+    fl_exec_sleep(0.05);
+    for (int i = 0; i < sc->concurrency && !out->error[0]; i++)
+        if (fl_exec_proc_poll(&L.clients[i].proc)) {
+            int st = L.clients[i].proc.status;
+            out->env_gap = 1;
+            snprintf(out->env_reason, sizeof out->env_reason,
+                     "the client adapter `%s` exited at start (%s %d); see logs/clients.log",
+                     sc->client_cmd, WIFEXITED(st) ? "status" : "signal",
+                     WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+            snprintf(out->error, sizeof out->error, "%s", out->env_reason);
+        }
     fl_fault *faults = fl_xcalloc((size_t)sc->nnemesis + 1, sizeof *faults);
     for (int i = 0; i < sc->nnemesis; i++) {
         faults[i].spec = &sc->nemesis[i];
@@ -391,7 +404,16 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
     fl_file_write_atomic(path, h.nemesis.data ? h.nemesis.data : "", h.nemesis.len, NULL);
     out->ops = h.ops;
     out->malformed = h.malformed_replies;
-    out->weak_history = 0;
+    /* a history with no successful op, or with replies the adapter garbled, cannot tell a
+     * correct system from a broken harness */
+    out->weak_history = h.ok == 0 || h.malformed_replies > 0;
+    if (h.ok == 0)
+        snprintf(out->weak_reason, sizeof out->weak_reason,
+                 "no op succeeded (%d fail, %d info): the workload never exercised the SUT", h.fail,
+                 h.info);
+    else if (h.malformed_replies)
+        snprintf(out->weak_reason, sizeof out->weak_reason,
+                 "%d adapter replies were malformed or unmatched", h.malformed_replies);
     progress(prog, "    workload %.1fs: %d ops (%d ok, %d fail, %d info, %d timeouts)\n",
              out->workload_s, h.ops, h.ok, h.fail, h.info, h.timeouts);
     if (out->ran && !out->error[0]) {

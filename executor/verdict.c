@@ -16,7 +16,7 @@ void fl_verdict_decide(const fl_verdict_input *in, fl_verdict_output *out) {
     out->budget_tier_met = "none";
     if (!in->attempted) {
         out->verdict = "NOT-RUN";
-        snprintf(out->reason, sizeof out->reason, "declared in the plan, never attempted");
+        snprintf(out->reason, sizeof out->reason, "declared in the plan, not run to completion");
         return;
     }
     if (in->env_gap) {

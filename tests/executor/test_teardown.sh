@@ -31,6 +31,8 @@ for sig in TERM INT KILL; do
   if [ "$sig" != KILL ]; then
     t_eq "$sig: exit" "$rc" 3
     t_contains "$sig: report kept" "$(cat "$tmp/s-$sig/report.json")" '"scenario": "S1"'
+    t_contains "$sig: not run" "$(cat "$tmp/s-$sig/scenarios/S1/verdict.json")" '"verdict": "NOT-RUN"'
+    t_contains "$sig: history kept" "$(cat "$tmp/s-$sig"/scenarios/S1/run-1-seed-1/history.jsonl)" '"type":"invoke"'
   fi
   if fl_wait_gone "$tmp/s-$sig"; then t_ok; else t_fail "$sig: left running: $(fl_leftovers "$tmp/s-$sig")"; fi
 done
