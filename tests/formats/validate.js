@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // validate.js — offline checks of faultline's PR-bot outputs.
 //
-//   node validate.js sarif FILE...    SARIF 2.1.0: the OASIS JSON schema (2.1.0-rtm.5, shipped
+//   node validate.js sarif [--github-advice-only] FILE...
+//                                     SARIF 2.1.0: the OASIS JSON schema (2.1.0-rtm.5, shipped
 //                                     in @microsoft/jest-sarif) through ajv, plus what GitHub
-//                                     code scanning requires of an upload
+//                                     code scanning needs of an upload. With
+//                                     --github-advice-only, GitHub's recommended fields (rule
+//                                     fullDescription and help, run columnKind) are printed as
+//                                     WARN lines instead of failing the file
 //   node validate.js rdjson FILE...   reviewdog's Diagnostic Format (one DiagnosticResult):
 //                                     @umbrelladocs/rdformat-validator, strict, plus our checks
 //   node validate.js selftest         each validator rejects known-bad documents
@@ -32,9 +36,11 @@ function sarifSchema() {
 const nonEmpty = (v) => typeof v === 'string' && v.trim() !== '';
 const relative = (u) => typeof u === 'string' && u !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(u) && !u.startsWith('/');
 
-// What GitHub code scanning needs beyond the schema (its "SARIF support" page).
-function githubProblems(log) {
+// What GitHub code scanning needs beyond the schema (its "SARIF support" page). Problems
+// GitHub only recommends are pushed to `advice` when it is given.
+function githubProblems(log, advice) {
   const p = [];
+  const soft = advice || p;
   if (log.version !== '2.1.0') p.push('version must be 2.1.0');
   if (!nonEmpty(log.$schema)) p.push('$schema missing');
   if (!Array.isArray(log.runs) || log.runs.length === 0 || log.runs.length > 20) p.push('runs: 1..20 expected');
@@ -47,12 +53,13 @@ function githubProblems(log) {
       const at = `runs[${ri}].tool.driver.rules[${i}]`;
       if (!nonEmpty(r.id)) p.push(`${at}.id missing`);
       ids.add(r.id);
-      for (const k of ['shortDescription', 'fullDescription', 'help'])
-        if (!r[k] || !nonEmpty(r[k].text)) p.push(`${at}.${k}.text missing`);
+      if (!r.shortDescription || !nonEmpty(r.shortDescription.text)) p.push(`${at}.shortDescription.text missing`);
+      for (const k of ['fullDescription', 'help'])
+        if (!r[k] || !nonEmpty(r[k].text)) soft.push(`${at}.${k}.text missing`);
       const tags = r.properties && r.properties.tags;
       if (tags && tags.length > 20) p.push(`${at}: more than 20 tags`);
     });
-    if (run.columnKind !== 'utf16CodeUnits' && run.columnKind !== 'unicodeCodePoints') p.push(`runs[${ri}].columnKind not declared`);
+    if (run.columnKind !== 'utf16CodeUnits' && run.columnKind !== 'unicodeCodePoints') soft.push(`runs[${ri}].columnKind not declared`);
     const results = run.results || [];
     if (results.length > 25000) p.push(`runs[${ri}]: more than 25000 results`);
     results.forEach((r, i) => {
@@ -77,10 +84,10 @@ function githubProblems(log) {
   return p;
 }
 
-function checkSarif(log) {
+function checkSarif(log, advice) {
   const v = sarifSchema();
   const problems = v(log) ? [] : v.errors.map((e) => `schema: ${e.instancePath || '/'} ${e.message}`);
-  return problems.concat(githubProblems(log));
+  return problems.concat(githubProblems(log, advice));
 }
 
 async function checkRdjson(obj) {
@@ -102,7 +109,7 @@ async function checkRdjson(obj) {
   return p;
 }
 
-async function runFiles(kind, files) {
+async function runFiles(kind, files, adviceOnly) {
   let bad = 0;
   for (const f of files) {
     let obj;
@@ -113,7 +120,9 @@ async function runFiles(kind, files) {
       process.exitCode = 2;
       return;
     }
-    const p = kind === 'sarif' ? checkSarif(obj) : await checkRdjson(obj);
+    const advice = adviceOnly ? [] : undefined;
+    const p = kind === 'sarif' ? checkSarif(obj, advice) : await checkRdjson(obj);
+    if (advice && advice.length) console.log(`WARN ${f}: GitHub recommends: ${advice.slice(0, 10).join('; ')}`);
     if (p.length) { bad++; console.log(`FAIL ${f}: ${p.slice(0, 10).join('; ')}`); } else console.log(`ok ${f}`);
   }
   process.exitCode = bad ? 1 : 0;
@@ -159,9 +168,11 @@ async function selftest() {
   process.exitCode = failed ? 1 : 0;
 }
 
-const [kind, ...files] = process.argv.slice(2);
+const [kind, ...rest] = process.argv.slice(2);
+const adviceOnly = rest[0] === '--github-advice-only';
+const files = adviceOnly ? rest.slice(1) : rest;
 if (kind === 'selftest') selftest();
-else if ((kind === 'sarif' || kind === 'rdjson') && files.length) runFiles(kind, files);
+else if ((kind === 'sarif' || kind === 'rdjson') && files.length) runFiles(kind, files, adviceOnly);
 else {
   console.error('usage: node validate.js sarif|rdjson FILE... | selftest');
   process.exitCode = 2;
