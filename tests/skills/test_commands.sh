@@ -94,7 +94,8 @@ fi
 # --- execute skill: the bundled runnable plan (Redis primary + replica), own ports, shorter
 work="$tmp/exec"
 mkdir -p "$work/plans"
-port=$((46000 + ($$ % 50) * 20))
+source "$FL_SOURCE_DIR/tests/editors/free-base.sh"
+port=$(free_base)
 sed -e "s/\"base_port\": [0-9]*/\"base_port\": $port/" \
     -e 's/"duration_s": 5, "seed": 7/"duration_s": 2, "seed": 7/' \
     -e 's/"at_s": 1, "duration_s": 3/"at_s": 0.5, "duration_s": 1/' \
