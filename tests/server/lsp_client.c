@@ -145,6 +145,9 @@ static json_t *cut(lc_client *c) {
     }
     size_t blen = strtoul(cl + 16, NULL, 10);
     if (c->len < hlen + blen) return NULL;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    c->last_frame_ms = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
     json_error_t e;
     json_t *m = json_loadb(c->buf + hlen, blen, 0, &e);
     if (!m) {
