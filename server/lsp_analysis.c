@@ -648,6 +648,7 @@ json_t *lsp_analysis_lenses(lsp_server *s, lsp_doc *doc) {
                                              "command", "faultline.showCoverage", "arguments",
                                              doc->uri, st->function));
     }
+    free(stamp);
     return out;
 }
 

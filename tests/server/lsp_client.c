@@ -135,6 +135,7 @@ static long long now_ms(void) {
 
 /* Cuts one message out of the buffer; NULL when incomplete. */
 static json_t *cut(lc_client *c) {
+    if (!c->buf || c->len == 0) return NULL;
     char *end = memmem(c->buf, c->len, "\r\n\r\n", 4);
     if (!end) return NULL;
     size_t hlen = (size_t)(end - c->buf) + 4;
