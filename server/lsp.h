@@ -103,6 +103,8 @@ json_t *lsp_make_result(json_t *id, json_t *result /* stolen; NULL → null */);
 json_t *lsp_make_error(json_t *id, int code, const char *message, json_t *data /* stolen */);
 json_t *lsp_make_notification(const char *method, json_t *params /* stolen */);
 json_t *lsp_make_request(json_t *id /* stolen */, const char *method, json_t *params /* stolen */);
+/* Appends s as a JSON string literal; invalid UTF-8 bytes become U+FFFD. */
+void lsp_json_string(fl_buf *b, const char *s);
 
 /* ---- text and positions (lsp_text.c) ----------------------------------------------------- */
 
@@ -256,6 +258,8 @@ typedef struct lsp_server {
     uint64_t messages_in, messages_out; /* counters (for faultline/status in tests) */
 } lsp_server;
 
+/* Sends a message already serialised as JSON text. */
+void lsp_send_text(lsp_server *s, const char *body, size_t len);
 /* Sends a message (steals it). Write failure ends the server. */
 void lsp_send(lsp_server *s, json_t *msg);
 void lsp_notify(lsp_server *s, const char *method, json_t *params /* stolen */);

@@ -19,13 +19,26 @@
 #include "fl_grammars.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 /* A document's findings: the sites and claims of its path, and the hypotheses of the
  * workspace that touch them. */
+/* Lookups over one result, built once: sites by id, the hypotheses of each site, and each
+ * hypothesis's coverage (recomputed when plans or verdicts change). */
+typedef struct res_map {
+    const fl_scan_result *r;
+    size_t *order;         /* site indices sorted by id */
+    size_t *start, *hyps;  /* hypotheses of site i: hyps[start[i] .. start[i + 1]) */
+    lsp_cov_answer *cov;   /* per hypothesis */
+    unsigned char *cov_ok; /* cov[k] is computed */
+    int64_t cov_generation;
+} res_map;
+
 typedef struct lsp_analysis {
     fl_scan_result res;
+    res_map map;
     int parse_errors;
 } lsp_analysis;
 
@@ -75,8 +88,103 @@ void lsp_analysis_shutdown(lsp_server *s) {
     claim_server = NULL;
 }
 
+static const fl_scan_result *sort_ctx;
+static int cmp_site_id(const void *a, const void *b) {
+    return strcmp(sort_ctx->sites[*(const size_t *)a].id, sort_ctx->sites[*(const size_t *)b].id);
+}
+
+static long map_site(const res_map *m, const char *id) {
+    size_t lo = 0, hi = m->r->site_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(m->r->sites[m->order[mid]].id, id);
+        if (c == 0) return (long)m->order[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static void map_free(res_map *m) {
+    free(m->order);
+    free(m->start);
+    free(m->hyps);
+    free(m->cov);
+    free(m->cov_ok);
+    memset(m, 0, sizeof *m);
+}
+
+static void map_build(res_map *m, const fl_scan_result *r) {
+    map_free(m);
+    m->r = r;
+    size_t n = r->site_count;
+    m->order = fl_xcalloc(n ? n : 1, sizeof *m->order);
+    for (size_t i = 0; i < n; i++) m->order[i] = i;
+    sort_ctx = r;
+    qsort(m->order, n, sizeof *m->order, cmp_site_id);
+    /* Count, then fill, the hypotheses of each site. */
+    size_t *count = fl_xcalloc(n + 1, sizeof *count);
+    for (size_t k = 0; k < r->hypothesis_count; k++)
+        for (size_t j = 0; j < r->hypotheses[k].site_count; j++) {
+            long i = map_site(m, r->hypotheses[k].sites[j]);
+            if (i >= 0) count[i]++;
+        }
+    m->start = fl_xcalloc(n + 1, sizeof *m->start);
+    for (size_t i = 0; i < n; i++) m->start[i + 1] = m->start[i] + count[i];
+    m->hyps = fl_xcalloc(m->start[n] ? m->start[n] : 1, sizeof *m->hyps);
+    memset(count, 0, (n + 1) * sizeof *count);
+    for (size_t k = 0; k < r->hypothesis_count; k++)
+        for (size_t j = 0; j < r->hypotheses[k].site_count; j++) {
+            long i = map_site(m, r->hypotheses[k].sites[j]);
+            if (i < 0) continue;
+            /* a hypothesis listing the same site twice is kept once */
+            bool dup = false;
+            for (size_t q = m->start[i]; q < m->start[i] + count[i]; q++)
+                if (m->hyps[q] == k) dup = true;
+            if (!dup) m->hyps[m->start[i] + count[i]++] = k;
+        }
+    /* Drop the holes the duplicates left. */
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = m->start[i];
+        m->start[i] = o;
+        for (size_t q = 0; q < count[i]; q++) m->hyps[o++] = m->hyps[a + q];
+    }
+    m->start[n] = o;
+    free(count);
+    m->cov = fl_xcalloc(r->hypothesis_count ? r->hypothesis_count : 1, sizeof *m->cov);
+    m->cov_ok = fl_xcalloc(r->hypothesis_count ? r->hypothesis_count : 1, 1);
+    m->cov_generation = -1;
+}
+
+/* Coverage of hypothesis k through its sites (the most telling answer wins). */
+static const lsp_cov_answer *map_cov(lsp_server *s, res_map *m, size_t k) {
+    if (m->cov_generation != s->coverage_generation) {
+        memset(m->cov_ok, 0, m->r->hypothesis_count ? m->r->hypothesis_count : 1);
+        m->cov_generation = s->coverage_generation;
+    }
+    if (!m->cov_ok[k]) {
+        const fl_hypothesis *h = &m->r->hypotheses[k];
+        lsp_cov_answer best = {0};
+        for (size_t j = 0; j < h->site_count; j++) {
+            long i = map_site(m, h->sites[j]);
+            const fl_site *st = i >= 0 ? &m->r->sites[i] : NULL;
+            lsp_cov_answer a =
+                lsp_coverage_for_site(s, h->sites[j], st ? st->path : NULL, st ? st->rule : NULL,
+                                      st ? st->function : NULL);
+            if (a.plan[0] && (!best.plan[0] || a.status > best.status)) best = a;
+        }
+        m->cov[k] = best;
+        m->cov_ok[k] = 1;
+    }
+    return &m->cov[k];
+}
+
 void lsp_analysis_free(struct lsp_analysis *a) {
     if (!a) return;
+    map_free(&a->map);
     fl_scan_result_free(&a->res);
     free(a);
 }
@@ -96,11 +204,19 @@ static void refresh_doc_result(lsp_server *s, lsp_doc *doc, const char *rel) {
     if (!doc->analysis) doc->analysis = fl_xcalloc(1, sizeof(lsp_analysis));
     fl_scan_result_free(&doc->analysis->res);
     fl_index_result(w->ix, rel, &doc->analysis->res);
+    map_build(&doc->analysis->map, &doc->analysis->res);
     doc->analysis_version = doc->version;
+}
+
+static double tnow(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 void lsp_analysis_update(lsp_server *s, lsp_doc *doc) {
     ws_state *w = ws(s);
+    double t0 = tnow(), t1 = 0, t2 = 0;
     char *rel = doc_rel(s, doc);
     fl_error err;
     fl_error_clear(&err);
@@ -117,7 +233,9 @@ void lsp_analysis_update(lsp_server *s, lsp_doc *doc) {
         doc->parse_failed = false;
         int perr = fl_file_facts_parse_errors(f);
         fl_index_put(w->ix, f);
+        t1 = tnow();
         refresh_doc_result(s, doc, rel);
+        t2 = tnow();
         doc->analysis->parse_errors = perr;
     } else {
         /* Not a language faultline analyses: keep a tree when there is a grammar. */
@@ -127,6 +245,8 @@ void lsp_analysis_update(lsp_server *s, lsp_doc *doc) {
     }
     w->ws_stale = true; /* the workspace answer is stale */
     free(rel);
+    if (getenv("FL_LSP_TIMING"))
+        fprintf(stderr, "analyse %.2f ms, index result %.2f ms\n", t1 - t0, t2 - t1);
     doc->dirty = true;
 }
 
@@ -210,25 +330,6 @@ static const fl_claim *find_claim(const fl_scan_result *r, const char *id) {
     return c;
 }
 
-static bool hyp_has_site(const fl_hypothesis *h, const char *site_id) {
-    for (size_t k = 0; k < h->site_count; k++)
-        if (strcmp(h->sites[k], site_id) == 0) return true;
-    return false;
-}
-
-/* Coverage of a hypothesis through its sites (the most telling answer wins). */
-static lsp_cov_answer hyp_coverage(lsp_server *s, const fl_scan_result *r, const fl_hypothesis *h) {
-    lsp_cov_answer best = {0};
-    for (size_t k = 0; k < h->site_count; k++)
-        for (size_t i = 0; i < r->site_count; i++) {
-            const fl_site *st = &r->sites[i];
-            if (strcmp(st->id, h->sites[k]) != 0) continue;
-            lsp_cov_answer a = lsp_coverage_for_site(s, st->id, st->path, st->rule, st->function);
-            if (a.plan[0] && (!best.plan[0] || a.status > best.status)) best = a;
-        }
-    return best;
-}
-
 static json_t *range_json(lsp_server *s, lsp_doc *doc, uint32_t a, uint32_t b) {
     lsp_pos p = lsp_text_position(&doc->text, a, s->enc);
     lsp_pos q = lsp_text_position(&doc->text, b, s->enc);
@@ -273,10 +374,26 @@ static int severity_of(lsp_cov_status st, bool in_hypothesis) {
     }
 }
 
-json_t *lsp_analysis_diagnostics(lsp_server *s, lsp_doc *doc) {
-    json_t *out = json_array();
-    if (!doc->analysis) return out;
+static void put_range(lsp_server *s, lsp_doc *doc, uint32_t a, uint32_t b, fl_buf *out) {
+    lsp_pos p = lsp_text_position(&doc->text, a, s->enc);
+    lsp_pos q = lsp_text_position(&doc->text, b, s->enc);
+    fl_buf_printf(
+        out, "{\"start\":{\"line\":%u,\"character\":%u},\"end\":{\"line\":%u,\"character\":%u}}",
+        p.line, p.character, q.line, q.character);
+}
+
+/* Diagnostics are written as JSON text directly: a big file has thousands, and this is the
+ * path every keystroke takes. */
+void lsp_analysis_diagnostics_text(lsp_server *s, lsp_doc *doc, fl_buf *out) {
+    fl_buf_putc(out, '[');
+    if (!doc->analysis) {
+        fl_buf_putc(out, ']');
+        return;
+    }
     const fl_scan_result *r = &doc->analysis->res;
+    res_map *m = &doc->analysis->map;
+    fl_buf msg = FL_BUF_INIT;
+    bool comma = false;
     for (size_t i = 0; i < r->site_count; i++) {
         const fl_site *st = &r->sites[i];
         uint32_t a, b;
@@ -286,40 +403,18 @@ json_t *lsp_analysis_diagnostics(lsp_server *s, lsp_doc *doc) {
         lsp_cov_answer worst = {0};
         bool any = false;
         size_t nh = 0;
-        json_t *related = json_array();
-        json_t *hyp_ids = json_array();
-        for (size_t k = 0; k < r->hypothesis_count; k++) {
-            const fl_hypothesis *h = &r->hypotheses[k];
-            if (!hyp_has_site(h, st->id)) continue;
+        for (size_t q = m->start[i]; q < m->start[i + 1]; q++) {
+            const fl_hypothesis *h = &r->hypotheses[m->hyps[q]];
             nh++;
             if (!first) first = h;
-            json_array_append_new(hyp_ids, json_string(h->id));
-            lsp_cov_answer c = hyp_coverage(s, r, h);
-            if (!any || c.status == LSP_COV_FAIL ||
-                (c.status == LSP_COV_UNCOVERED && worst.status != LSP_COV_FAIL) ||
-                (c.status == LSP_COV_PLANNED && worst.status == LSP_COV_PASS))
-                worst = c;
+            const lsp_cov_answer *c = map_cov(s, m, m->hyps[q]);
+            if (!any || c->status == LSP_COV_FAIL ||
+                (c->status == LSP_COV_UNCOVERED && worst.status != LSP_COV_FAIL) ||
+                (c->status == LSP_COV_PLANNED && worst.status == LSP_COV_PASS))
+                worst = *c;
             any = true;
-            for (size_t c2 = 0; c2 < h->claim_count + h->missing_claim_count; c2++) {
-                const char *cid =
-                    c2 < h->claim_count ? h->claims[c2] : h->missing_claims[c2 - h->claim_count];
-                const fl_claim *cl = find_claim(r, cid);
-                if (!cl || cl->line <= 0 || json_array_size(related) >= 8) continue;
-                char *uri = claim_uri(s, cl);
-                if (!uri) continue;
-                char msg[600];
-                snprintf(msg, sizeof msg, "%s claim%s: %.500s",
-                         fl_claim_category_name(cl->category), cl->inferred ? " (inferred)" : "",
-                         cl->text);
-                json_array_append_new(related,
-                                      json_pack("{s:{s:s, s:{s:{s:i, s:i}, s:{s:i, s:i}}}, s:s}",
-                                                "location", "uri", uri, "range", "start", "line",
-                                                cl->line - 1, "character", 0, "end", "line",
-                                                cl->line - 1, "character", 0, "message", msg));
-                free(uri);
-            }
         }
-        fl_buf msg = FL_BUF_INIT;
+        fl_buf_reset(&msg);
         fl_buf_puts(&msg, st->message);
         if (first) {
             fl_buf_printf(&msg, "\nhypothesis: %s", first->title);
@@ -339,30 +434,74 @@ json_t *lsp_analysis_diagnostics(lsp_server *s, lsp_doc *doc) {
                     break;
             }
         }
-        json_t *d = json_pack("{s:o, s:i, s:s, s:s, s:s}", "range", range_json(s, doc, a, b),
-                              "severity", severity_of(worst.status, any), "source", "faultline",
-                              "code", st->rule, "message", msg.data);
-        fl_buf_free(&msg);
-        if (json_array_size(related))
-            json_object_set_new(d, "relatedInformation", related);
-        else
-            json_decref(related);
-        json_object_set_new(d, "data",
-                            json_pack("{s:s, s:o, s:s}", "site", st->id, "hypotheses", hyp_ids,
-                                      "coverage", lsp_cov_status_name(worst.status)));
-        json_array_append_new(out, d);
+        if (comma) fl_buf_putc(out, ',');
+        comma = true;
+        fl_buf_puts(out, "{\"range\":");
+        put_range(s, doc, a, b, out);
+        fl_buf_printf(out, ",\"severity\":%d,\"source\":\"faultline\",\"code\":",
+                      severity_of(worst.status, any));
+        lsp_json_string(out, st->rule);
+        fl_buf_puts(out, ",\"message\":");
+        lsp_json_string(out, msg.data);
+        /* Related information: the claims the hypotheses would falsify. */
+        size_t nrel = 0;
+        for (size_t q = m->start[i]; q < m->start[i + 1] && s->caps.related_information; q++) {
+            const fl_hypothesis *h = &r->hypotheses[m->hyps[q]];
+            for (size_t c2 = 0; c2 < h->claim_count + h->missing_claim_count && nrel < 4; c2++) {
+                const char *cid =
+                    c2 < h->claim_count ? h->claims[c2] : h->missing_claims[c2 - h->claim_count];
+                const fl_claim *cl = find_claim(r, cid);
+                if (!cl || cl->line <= 0) continue;
+                char *uri = claim_uri(s, cl);
+                if (!uri) continue;
+                fl_buf_puts(out, nrel++ ? "," : ",\"relatedInformation\":[");
+                fl_buf_puts(out, "{\"location\":{\"uri\":");
+                lsp_json_string(out, uri);
+                fl_buf_printf(out,
+                              ",\"range\":{\"start\":{\"line\":%d,\"character\":0},\"end\":{"
+                              "\"line\":%d,\"character\":0}}},\"message\":",
+                              cl->line - 1, cl->line - 1);
+                fl_buf_reset(&msg);
+                fl_buf_printf(&msg, "%s claim%s: %s", fl_claim_category_name(cl->category),
+                              cl->inferred ? " (inferred)" : "", cl->text);
+                lsp_json_string(out, msg.data);
+                fl_buf_putc(out, '}');
+                free(uri);
+            }
+        }
+        if (nrel) fl_buf_putc(out, ']');
+        fl_buf_puts(out, ",\"data\":{\"site\":");
+        lsp_json_string(out, st->id);
+        fl_buf_puts(out, ",\"hypotheses\":[");
+        for (size_t q = m->start[i]; q < m->start[i + 1]; q++) {
+            if (q > m->start[i]) fl_buf_putc(out, ',');
+            lsp_json_string(out, r->hypotheses[m->hyps[q]].id);
+        }
+        fl_buf_puts(out, "]}}");
     }
     if (doc->analysis->parse_errors > 0 && r->note_count > 0) {
         /* Say once that parts of the file could not be read (sites elsewhere still count). */
         const fl_scan_note *n = &r->notes[0];
         uint32_t a = lsp_text_offset_of_point(&doc->text, n->line > 0 ? (uint32_t)n->line - 1 : 0,
                                               n->column > 0 ? (uint32_t)n->column - 1 : 0);
-        json_array_append_new(out,
-                              json_pack("{s:o, s:i, s:s, s:s, s:s}", "range",
-                                        range_json(s, doc, a, a), "severity", 4, "source",
-                                        "faultline", "code", "parse-error", "message", n->message));
+        if (comma) fl_buf_putc(out, ',');
+        fl_buf_puts(out, "{\"range\":");
+        put_range(s, doc, a, a, out);
+        fl_buf_puts(out, ",\"severity\":4,\"source\":\"faultline\",\"code\":\"parse-error\","
+                         "\"message\":");
+        lsp_json_string(out, n->message);
+        fl_buf_putc(out, '}');
     }
-    return out;
+    fl_buf_putc(out, ']');
+    fl_buf_free(&msg);
+}
+
+json_t *lsp_analysis_diagnostics(lsp_server *s, lsp_doc *doc) {
+    fl_buf text = FL_BUF_INIT;
+    lsp_analysis_diagnostics_text(s, doc, &text);
+    json_t *j = json_loadb(text.data, text.len, 0, NULL);
+    fl_buf_free(&text);
+    return j ? j : json_array();
 }
 
 /* ---- hover ------------------------------------------------------------------------------- */
@@ -396,11 +535,11 @@ json_t *lsp_analysis_hover(lsp_server *s, lsp_doc *doc, uint32_t offset) {
         if (st->target[0]) fl_buf_printf(&md, ", acting on `%s`", st->target);
         fl_buf_puts(&md, "\n");
         size_t nh = 0;
-        for (size_t k = 0; k < r->hypothesis_count; k++) {
-            const fl_hypothesis *h = &r->hypotheses[k];
-            if (!hyp_has_site(h, st->id)) continue;
+        res_map *m = &doc->analysis->map;
+        for (size_t q = m->start[i]; q < m->start[i + 1]; q++) {
+            const fl_hypothesis *h = &r->hypotheses[m->hyps[q]];
             nh++;
-            lsp_cov_answer c = hyp_coverage(s, r, h);
+            lsp_cov_answer c = *map_cov(s, m, m->hyps[q]);
             fl_buf_printf(&md, "\n---\n**Hypothesis** %s\n\n", h->title);
             for (size_t c2 = 0; c2 < h->claim_count; c2++) {
                 const fl_claim *cl = find_claim(r, h->claims[c2]);
@@ -470,6 +609,7 @@ json_t *lsp_analysis_lenses(lsp_server *s, lsp_doc *doc) {
     json_t *out = json_array();
     if (!doc->analysis) return out;
     const fl_scan_result *r = &doc->analysis->res;
+    size_t *stamp = fl_xcalloc(r->hypothesis_count ? r->hypothesis_count : 1, sizeof *stamp);
     /* One lens per function that holds sites: on the line of its first site. */
     for (size_t i = 0; i < r->site_count; i++) {
         const fl_site *st = &r->sites[i];
@@ -478,20 +618,19 @@ json_t *lsp_analysis_lenses(lsp_server *s, lsp_doc *doc) {
             if (strcmp(r->sites[k].function, st->function) == 0) seen = true;
         if (seen) continue;
         size_t nsites = 0, nh = 0, uncovered = 0, failing = 0;
-        for (size_t k = i; k < r->site_count; k++)
-            if (strcmp(r->sites[k].function, st->function) == 0) nsites++;
-        for (size_t h = 0; h < r->hypothesis_count; h++) {
-            const fl_hypothesis *hy = &r->hypotheses[h];
-            bool touches = false;
-            for (size_t k = i; k < r->site_count && !touches; k++)
-                if (strcmp(r->sites[k].function, st->function) == 0 &&
-                    hyp_has_site(hy, r->sites[k].id))
-                    touches = true;
-            if (!touches) continue;
-            nh++;
-            lsp_cov_answer c = hyp_coverage(s, r, hy);
-            if (c.status == LSP_COV_UNCOVERED) uncovered++;
-            if (c.status == LSP_COV_FAIL) failing++;
+        res_map *m = &doc->analysis->map;
+        for (size_t k = i; k < r->site_count; k++) {
+            if (strcmp(r->sites[k].function, st->function) != 0) continue;
+            nsites++;
+            for (size_t q = m->start[k]; q < m->start[k + 1]; q++) {
+                size_t h = m->hyps[q];
+                if (stamp[h] == i + 1) continue; /* counted for this function already */
+                stamp[h] = i + 1;
+                nh++;
+                const lsp_cov_answer *c = map_cov(s, m, h);
+                if (c->status == LSP_COV_UNCOVERED) uncovered++;
+                if (c->status == LSP_COV_FAIL) failing++;
+            }
         }
         char title[160];
         if (nh == 0)
@@ -509,6 +648,7 @@ json_t *lsp_analysis_lenses(lsp_server *s, lsp_doc *doc) {
                                              "command", "faultline.showCoverage", "arguments",
                                              doc->uri, st->function));
     }
+    free(stamp);
     return out;
 }
 
@@ -660,10 +800,10 @@ json_t *lsp_analysis_actions(lsp_server *s, lsp_doc *doc, uint32_t start, uint32
         uint32_t a, b;
         site_bytes(doc, st, &a, &b);
         if (end < st->start_byte || start > st->end_byte) continue;
-        for (size_t k = 0; k < r->hypothesis_count; k++) {
-            const fl_hypothesis *h = &r->hypotheses[k];
-            if (!hyp_has_site(h, st->id)) continue;
-            lsp_cov_answer c = hyp_coverage(s, r, h);
+        res_map *m = &doc->analysis->map;
+        for (size_t q = m->start[i]; q < m->start[i + 1]; q++) {
+            const fl_hypothesis *h = &r->hypotheses[m->hyps[q]];
+            lsp_cov_answer c = *map_cov(s, m, m->hyps[q]);
             if (c.status == LSP_COV_UNCOVERED) {
                 char title[400];
                 snprintf(title, sizeof title,
@@ -853,14 +993,17 @@ void lsp_analysis_claims(lsp_server *s, lsp_doc *doc, lsp_reply *r) {
         doc ? (doc->analysis ? &doc->analysis->res : NULL) : workspace(s, true);
     json_t *claims = json_array(), *hyps = json_array();
     if (res) {
+        res_map m = {0};
+        map_build(&m, res);
         for (size_t i = 0; i < res->claim_count; i++)
             json_array_append_new(claims, fl_claim_json(&res->claims[i]));
         for (size_t i = 0; i < res->hypothesis_count; i++) {
             json_t *h = fl_hypothesis_json(&res->hypotheses[i]);
-            lsp_cov_answer c = hyp_coverage(s, res, &res->hypotheses[i]);
-            json_object_set_new(h, "coverage", json_string(lsp_cov_status_name(c.status)));
+            const lsp_cov_answer *c = map_cov(s, &m, i);
+            json_object_set_new(h, "coverage", json_string(lsp_cov_status_name(c->status)));
             json_array_append_new(hyps, h);
         }
+        map_free(&m);
     }
     r->result = json_pack("{s:o, s:o, s:b}", "claims", claims, "hypotheses", hyps, "indexed",
                           lsp_index_ready(s));

@@ -16,7 +16,9 @@
 void lsp_analysis_update(lsp_server *s, lsp_doc *doc);
 /* The document is closing: its file's facts go back to what is on disk. */
 void lsp_analysis_closed(lsp_server *s, lsp_doc *doc);
-/* LSP Diagnostic[] of the document (new reference). */
+/* LSP Diagnostic[] of the document, as JSON text appended to out. */
+void lsp_analysis_diagnostics_text(lsp_server *s, lsp_doc *doc, fl_buf *out);
+/* The same as a JSON value (new reference). */
 json_t *lsp_analysis_diagnostics(lsp_server *s, lsp_doc *doc);
 /* Hover at a byte offset, or NULL when there is nothing there. */
 json_t *lsp_analysis_hover(lsp_server *s, lsp_doc *doc, uint32_t offset);

@@ -116,3 +116,46 @@ json_t *lsp_make_request(json_t *id, const char *method, json_t *params) {
     if (params) json_object_set_new(m, "params", params);
     return m;
 }
+
+void lsp_json_string(fl_buf *b, const char *str) {
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)(str ? str : "");
+    fl_buf_putc(b, '"');
+    while (*p) {
+        unsigned c = *p;
+        if (c == '"' || c == '\\') {
+            fl_buf_putc(b, '\\');
+            fl_buf_putc(b, (char)c);
+            p++;
+        } else if (c < 0x20) {
+            const char *esc = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : NULL;
+            if (esc) {
+                fl_buf_puts(b, esc);
+            } else {
+                char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+                fl_buf_puts(b, u);
+            }
+            p++;
+        } else if (c < 0x80) {
+            const unsigned char *q = p;
+            while (*q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\') q++;
+            fl_buf_append(b, p, (size_t)(q - p));
+            p = q;
+        } else {
+            /* A whole, valid UTF-8 sequence is copied; anything else becomes U+FFFD. */
+            size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+            bool ok = n > 0;
+            for (size_t k = 1; ok && k < n; k++)
+                if ((p[k] & 0xC0) != 0x80) ok = false;
+            if (ok && n == 2 && c < 0xC2) ok = false;
+            if (ok) {
+                fl_buf_append(b, p, n);
+                p += n;
+            } else {
+                fl_buf_puts(b, "\xef\xbf\xbd");
+                p++;
+            }
+        }
+    }
+    fl_buf_putc(b, '"');
+}

@@ -54,6 +54,15 @@ void lsp_send(lsp_server *s, json_t *msg) {
     free(body);
 }
 
+void lsp_send_text(lsp_server *s, const char *body, size_t len) {
+    if (s->exit_now) return;
+    if (lsp_write_frame(s->out_fd, body, len) != 0) {
+        s->exit_now = true;
+        s->exit_code = 1;
+    }
+    s->messages_out++;
+}
+
 void lsp_notify(lsp_server *s, const char *method, json_t *params) {
     lsp_send(s, lsp_make_notification(method, params));
 }
@@ -128,6 +137,7 @@ static int pump(lsp_server *s, int timeout_ms) {
     int rc = 0;
     for (int round = 0; round < 64 && s->qlen < QUEUE_LIMIT; round++) {
         for (;;) {
+            if (s->exit_now) goto out; /* the output is gone: stop reading */
             int code = 0;
             char problem[256];
             enum lsp_frame_status st =

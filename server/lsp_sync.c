@@ -12,6 +12,8 @@
 #include "lsp_features.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 static const char *get_str(json_t *o, const char *k) {
@@ -87,10 +89,15 @@ void lsp_n_did_close(lsp_server *s, json_t *p) {
 void lsp_publish(lsp_server *s, lsp_doc *doc) {
     doc->dirty = false;
     if (s->caps.pull_diagnostics) return;
-    json_t *params =
-        json_pack("{s:s, s:o}", "uri", doc->uri, "diagnostics", lsp_analysis_diagnostics(s, doc));
-    json_object_set_new(params, "version", json_integer(doc->version));
-    lsp_notify(s, "textDocument/publishDiagnostics", params);
+    fl_buf m = FL_BUF_INIT;
+    fl_buf_puts(&m, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\","
+                    "\"params\":{\"uri\":");
+    lsp_json_string(&m, doc->uri);
+    fl_buf_printf(&m, ",\"version\":%lld,\"diagnostics\":", (long long)doc->version);
+    lsp_analysis_diagnostics_text(s, doc, &m);
+    fl_buf_puts(&m, "}}");
+    lsp_send_text(s, m.data, m.len);
+    fl_buf_free(&m);
 }
 
 bool lsp_publish_dirty(lsp_server *s) {

@@ -135,6 +135,7 @@ static long long now_ms(void) {
 
 /* Cuts one message out of the buffer; NULL when incomplete. */
 static json_t *cut(lc_client *c) {
+    if (!c->buf || c->len == 0) return NULL;
     char *end = memmem(c->buf, c->len, "\r\n\r\n", 4);
     if (!end) return NULL;
     size_t hlen = (size_t)(end - c->buf) + 4;
@@ -145,6 +146,9 @@ static json_t *cut(lc_client *c) {
     }
     size_t blen = strtoul(cl + 16, NULL, 10);
     if (c->len < hlen + blen) return NULL;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    c->last_frame_ms = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
     json_error_t e;
     json_t *m = json_loadb(c->buf + hlen, blen, 0, &e);
     if (!m) {

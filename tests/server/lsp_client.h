@@ -22,7 +22,9 @@ typedef struct lc_client {
     int exit_status; /* after lc_wait_exit: the exit code, or 128+signal */
     bool exited;
     /* How to answer the server's requests: NULL → result null; otherwise this error code. */
-    int refuse_progress; /* answer window/workDoneProgress/create with an error */
+    int refuse_progress;  /* answer window/workDoneProgress/create with an error */
+    double last_frame_ms; /* CLOCK_MONOTONIC ms when the last message's bytes were complete
+                           * (before it was parsed) */
 } lc_client;
 
 /* Starts `faultline serve` (path from $FAULTLINE) with extra arguments (NULL-terminated). */
