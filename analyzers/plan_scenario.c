@@ -230,10 +230,8 @@ static int make_run(fl_pscenario *s, unsigned stack, const char *fault, const ch
         if (!strcmp(kind, "kill") || !strcmp(kind, "restart"))
             ev = json_pack("[{s:s, s:s, s:s, s:i, s:i}]", "kind", "log", "node", "target",
                            "pattern", "Ready to accept connections", "within_s", 10, "fault", 0);
-        else
-            ev = json_pack("[{s:s, s:s, s:s, s:i, s:i}]", "kind", "command", "command",
-                           "faultline-adapter-redis --health {host}:{port} || echo unhealthy",
-                           "pattern", "unhealthy", "within_s", 5, "fault", 0);
+        else /* a pause is proven by the executor itself: state T plus client timeouts */
+            ev = json_array();
     }
     json_t *workload = json_pack("{s:s, s:i, s:o, s:i, s:i, s:i}", "model", rm, "keys",
                                  strcmp(rm, "set") == 0 ? 1 : 3, "mix", mix_for(rm), "rate", 50,
