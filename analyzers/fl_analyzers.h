@@ -242,7 +242,8 @@ void fl_scan_write(const fl_scan_result *r, fl_scan_format format, fl_buf *out);
  * commit's committer date (UTC) unless given, the default slug derives from the folder name
  * and the revisions, and ids are numbers derived from the scanner's stable hashes:
  * C<n>/M<n> from the claim, H<n> from the hypothesis, S<n> from the scenario's group key,
- * n in 1..9999 (the next free number when two keys collide).
+ * n in 1..9999 (1..99999 past 5000 ids of a kind; the next free number when two keys
+ * collide).
  */
 
 /* One hunk: line ranges on both sides (1-based; a side with 0 lines names the line after

@@ -637,7 +637,8 @@ void fl__plan_scenarios(fl_plan *p, const fl_ptree *t) {
         fl__strv_push(&gs[k].hyps, h->id);
     }
     if (ng > 1) qsort(gs, ng, sizeof *gs, cmp_group);
-    fl_idalloc *ids = fl_xcalloc(1, sizeof *ids);
+    fl_idalloc idsv, *ids = &idsv;
+    fl__idalloc_init(ids, ng);
     p->scen = fl_xcalloc(ng ? ng : 1, sizeof *p->scen);
     p->scen_count = ng;
     const char **first_path = fl_xcalloc(ng ? ng : 1, sizeof *first_path);
@@ -686,5 +687,5 @@ void fl__plan_scenarios(fl_plan *p, const fl_ptree *t) {
         fl__strv_free(&gs[k].hyps);
     }
     free(gs);
-    free(ids);
+    fl__idalloc_fini(ids);
 }
