@@ -62,11 +62,11 @@ int fl__mentions(const char *text, const char *word) {
 
 /* Words that show a test injects faults (process, network, storage or time faults). */
 static const char *fault_markers[] = {
-    "SIGKILL",        "SIGSTOP",   "SIGTERM",     "Process.Kill", ".Kill(",      "kill -9",
-    "iptables",       "netem",     "tc qdisc",    "toxiproxy",    "Toxiproxy",   "failpoint",
-    "gofail",         "faketime",  "libfaketime", "Partition(",   "partition(",  "Disconnect(",
-    "chaos",          "Chaos",     "nemesis",     "Nemesis",      "InjectFault", "inject_fault",
-    "FaultInjection", "dm-flakey", "pumba",       "blockade",     NULL};
+    "SIGKILL",  "SIGSTOP",     "SIGTERM",      "Process.Kill",   ".Kill(",    "kill -9",
+    "iptables", "netem",       "tc qdisc",     "toxiproxy",      "Toxiproxy", "failpoint",
+    "gofail",   "faketime",    "libfaketime",  "chaos",          "Chaos",     "nemesis",
+    "Nemesis",  "InjectFault", "inject_fault", "FaultInjection", "dm-flakey", "pumba",
+    "blockade", NULL};
 
 const char *fl__fault_marker(const char *text, size_t len, int *line) {
     (void)len;
