@@ -215,6 +215,15 @@ typedef struct fl_scan_options {
 int fl_scan(const char *const *paths, size_t path_count, const fl_scan_options *opts,
             fl_scan_result *out, fl_error *err);
 
+/* The walk and analysis of fl_scan, into an existing index (a language server indexing its
+ * workspace, then updating files one by one with fl_analyze_text + fl_index_put using the
+ * same root-relative paths). `a` may be NULL: then an analyzer with the root's user rules is
+ * made for the call. When `root_out` is not NULL it receives the root (caller frees).
+ * Returns 0, or -1 with `err` set. */
+int fl_index_add_tree(fl_index *ix, const fl_analyzer *a, const char *const *paths,
+                      size_t path_count, const fl_scan_options *opts, char **root_out,
+                      fl_error *err);
+
 /* ---- output ------------------------------------------------------------------------------ */
 
 /* JSON shapes of SPEC §1 (new references). */
