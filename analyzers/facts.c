@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,15 +201,20 @@ static char *target_text(const char *s, size_t n) {
         size_t depth = 0, k = n;
         while (k > head) {
             k--;
-            if (s[k] == ')') depth++;
-            else if (s[k] == '(' && --depth == 0) break;
+            if (s[k] == ')')
+                depth++;
+            else if (s[k] == '(' && --depth == 0)
+                break;
         }
-        const char *id;
-        size_t idn;
-        fl__last_ident(s + head, k - head, &id, &idn);
+        size_t ie = k, ib;
+        while (ie > head && (s[ie - 1] == ' ' || s[ie - 1] == '\t' || s[ie - 1] == '\n')) ie--;
+        ib = ie;
+        while (ib > head && (isalnum((unsigned char)s[ib - 1]) || s[ib - 1] == '_')) ib--;
+        const char *id = s + ib;
+        size_t idn = ie - ib;
         const char *dot = id;
-        while (dot > s + head && (dot[-1] == ' ' || dot[-1] == '\t' || dot[-1] == '\n' ||
-                                  dot[-1] == '\r'))
+        while (dot > s + head &&
+               (dot[-1] == ' ' || dot[-1] == '\t' || dot[-1] == '\n' || dot[-1] == '\r'))
             dot--;
         if (k > head && idn && dot > s + head && dot[-1] == '.' && idn < 60)
             fl_buf_printf(&out, "(\xe2\x80\xa6).%.*s", (int)idn, id);
