@@ -109,8 +109,6 @@ int fl__is_test_path(const char *path);
 /* Does the text inject faults? Returns the marker found (static) or NULL; *line gets its
  * line. */
 const char *fl__fault_marker(const char *text, size_t len, int *line);
-/* Does `text` mention `word` as a whole identifier? */
-int fl__mentions(const char *text, const char *word);
 
 /* ---- the plan ---------------------------------------------------------------------------- */
 

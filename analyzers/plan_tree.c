@@ -46,20 +46,6 @@ int fl__is_test_path(const char *path) {
     return 0;
 }
 
-static int ident(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '$';
-}
-
-int fl__mentions(const char *text, const char *word) {
-    size_t n = strlen(word);
-    if (!n) return 0;
-    for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
-        if ((p == text || !ident(p[-1])) && !ident(p[n])) return 1;
-    }
-    return 0;
-}
-
 /* Words that show a test injects faults (process, network, storage or time faults). */
 static const char *fault_markers[] = {
     "SIGKILL",  "SIGSTOP",     "SIGTERM",      "Process.Kill",   ".Kill(",    "kill -9",
