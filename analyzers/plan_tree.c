@@ -121,14 +121,40 @@ static int stack_index(unsigned bit) {
     return bit == FL_STACK_ETCD ? 0 : bit == FL_STACK_REDIS ? 1 : 2;
 }
 
+/* Is the line holding `at` an import: `import …`, `from … import`, `use …`, `require(…)`,
+ * or a Go import spec (`"path"`, `alias "path"`)? Mentions in strings, comments and tables of
+ * other code are not imports. */
+static int import_line(const char *text, const char *at) {
+    const char *l = at;
+    while (l > text && l[-1] != '\n') l--;
+    while (*l == ' ' || *l == '\t') l++;
+    static const char *starts[] = {"import ", "import\t",      "from ", "use ",
+                                   "using ",  "extern crate ", "\"",    NULL};
+    for (int i = 0; starts[i]; i++)
+        if (!strncmp(l, starts[i], strlen(starts[i]))) return 1;
+    /* CommonJS: require('x') — the marker right after "require(", or the marker is the
+     * whole call outside a string */
+    if (at - l >= 8 && !strncmp(at - 8, "require(", 8)) return 1;
+    if (!strncmp(at, "require(", 8) && (at == l || (at[-1] != '"' && at[-1] != '\''))) return 1;
+    /* Go: alias "path" */
+    const char *q = l;
+    while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+           *q == '_' || *q == '.')
+        q++;
+    return q > l && *q == ' ' && q[1] == '"';
+}
+
 static void detect_stack(fl_pfile *f) {
     for (int i = 0; stack_markers[i].text; i++) {
         int k = stack_index(stack_markers[i].bit);
         if (f->stack_marker[k]) continue;
-        if (strstr(f->text, stack_markers[i].text)) {
-            f->stack |= stack_markers[i].bit;
-            f->stack_marker[k] = stack_markers[i].text;
-        }
+        for (const char *at = strstr(f->text, stack_markers[i].text); at;
+             at = strstr(at + 1, stack_markers[i].text))
+            if (import_line(f->text, at)) {
+                f->stack |= stack_markers[i].bit;
+                f->stack_marker[k] = stack_markers[i].text;
+                break;
+            }
     }
 }
 
