@@ -207,6 +207,28 @@ while read -r pair; do
 done < <(jq -c '.[]' <<<"$(echo "$before" | head -2 | jq -s 'add')")
 [ $ok = 1 ] && t_ok
 
+# ---- the inventory says which tests inject faults ----
+cat >"$R/store/chaos_test.go" <<'GO'
+package store
+
+import (
+	"os/exec"
+	"testing"
+)
+
+func TestIncrUnderPartition(t *testing.T) {
+	_ = exec.Command("iptables", "-A", "INPUT", "-j", "DROP").Run()
+	_ = (&Counter{}).Incr
+}
+GO
+t_run "inventory" 0 "$FL" plan --repo "$R" --format json
+t_eq "fault-injecting test found" \
+  "$(jq -c '.existing_tests[]|select(.path=="store/chaos_test.go")|[.functions,.injects_faults,.fault_marker,.fault_marker_line]' <<<"$T_OUT")" \
+  '[["Incr"],true,"iptables",9]'
+t_eq "plain test found, no faults" \
+  "$(jq -c '.existing_tests[]|select(.path=="store/more_test.go")|.injects_faults' <<<"$T_OUT")" ""
+rm -f "$R/store/chaos_test.go"
+
 # ---- the stack picks the adapter: Redis runs, SQL carries a skeleton ----
 S="$T_TMP/stacks"
 mkdir -p "$S/cache" "$S/db"
