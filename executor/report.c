@@ -368,8 +368,37 @@ static void write_report_md(fl_session *s) {
         fl_buf_printf(&b, "- [%c] 8. recovery completed (restarted nodes answered health)\n",
                       ran && landed ? 'x' : ' ');
         fl_buf_puts(&b, "- [x] 9. baseline fair: same harness for every seed\n");
+        int seeds3 = json_array_size(json_object_get(v, "seeds")) >= 3;
         fl_buf_printf(&b, "- [%c] 10. more than one seed\n\n",
                       json_array_size(json_object_get(v, "seeds")) > 1 ? 'x' : ' ');
+        int one_way = 0, partition = 0;
+        const fl_scenario *sc = NULL;
+        for (int k = 0; k < s->plan->n; k++)
+            if (!strcmp(s->plan->scenarios[k].id, str(v, "scenario"))) sc = &s->plan->scenarios[k];
+        for (int k = 0; sc && k < sc->nnemesis; k++) {
+            partition |= sc->nemesis[k].kind == FL_NEM_PARTITION;
+            one_way |=
+                sc->nemesis[k].kind == FL_NEM_PARTITION && !strcmp(sc->nemesis[k].mode, "one-way");
+        }
+        fl_buf_puts(&b, "Weak-oracle audit:\n\n");
+        fl_buf_printf(&b, "- [%c] not final state only: the checker read the whole history\n",
+                      ran ? 'x' : ' ');
+        fl_buf_puts(&b, "- [x] not logs only: logs are landing evidence, never the oracle\n");
+        fl_buf_puts(&b, "- [x] not health checks only\n");
+        fl_buf_printf(&b, "- [%c] more than a single failover: 3 or more seeds\n",
+                      seeds3 ? 'x' : ' ');
+        fl_buf_puts(&b, "- [x] not no-error metrics: client history with timeouts marked `info`\n");
+        fl_buf_puts(&b, "- [ ] run length justified by the tier: the plan's duration, not "
+                        "judged here\n");
+        fl_buf_printf(&b, "- [%c] not symmetric partitions only%s\n", one_way ? 'x' : ' ',
+                      partition ? "" : " (n/a: no partition)");
+        fl_buf_puts(&b, "- [x] no client library hiding retries: adapters never retry\n");
+        fl_buf_puts(&b, "- [x] no wall-clock timestamps: monotonic clock\n");
+        fl_buf_puts(&b, "- [ ] more than one cluster topology: one per scenario\n");
+        fl_buf_printf(&b, "- [%c] more than one seed (3 or more)\n", seeds3 ? 'x' : ' ');
+        fl_buf_puts(&b, "- [x] single surface: n/a (no boundary claim)\n");
+        fl_buf_puts(&b, "- [x] positive controls only: n/a (no boundary claim)\n");
+        fl_buf_puts(&b, "- [x] latency margin per group: n/a (no fairness claim)\n\n");
     }
     char path[900];
     snprintf(path, sizeof path, "%s/report.md", s->dir);

@@ -382,6 +382,8 @@ int fl_exec_run(const fl_run_options *o, int *exit_code, fl_error *err) {
         char ts[32];
         strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", &tm);
         snprintf(dir, sizeof dir, "test-sessions/%s/%s", plan.slug, ts);
+        for (int k = 2; access(dir, F_OK) == 0 && k < 100; k++) /* two runs in one second */
+            snprintf(dir, sizeof dir, "test-sessions/%s/%s-%d", plan.slug, ts, k);
     }
     if (fl_mkdirs(dir, err) < 0) {
         fl_exec_plan_free(&plan);
