@@ -280,7 +280,13 @@ lin_searcher *lin_searcher_new(lin_model *m, const lin_op *ops, size_t n,
     uint64_t seed = 0x5eed1234abcdULL;
     for (size_t i = 0; i < n; i++) s->zob[i] = splitmix(&seed);
     s->c.nw = (n + 63) / 64;
-    cache_grow_table(&s->c);
+    /* start the cache at about 8 entries per op (fewer doublings on typical histories) */
+    while (s->c.cap < 8 * n && s->c.cap < (1u << 16)) s->c.cap = s->c.cap ? s->c.cap * 2 : 64;
+    if (s->c.cap) {
+        s->c.slots = fl_xcalloc(s->c.cap, sizeof *s->c.slots);
+    } else {
+        cache_grow_table(&s->c);
+    }
     s->cur = fl_xcalloc(s->c.nw, sizeof *s->cur);
     s->stk_ent = fl_xmalloc(n * sizeof *s->stk_ent);
     s->stk_state = fl_xmalloc(n * sizeof *s->stk_state);
