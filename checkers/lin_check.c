@@ -144,8 +144,8 @@ static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, si
             if (j < k) before[nb++] = pre[j];
             if (j >= k || !pre[j].must) w->ops[w->n++] = pre[j];
         }
-        if (k == 0) break; /* P itself, from the initial state */
-        if (++tries > 24) continue;
+        if (k == 0) break;       /* P itself, from the initial state */
+        if (++tries > 24) break; /* give up on smaller windows: P from the start */
         lin_search_limits lim;
         memset(&lim, 0, sizeof lim);
         lim.collect = 1;
