@@ -144,6 +144,14 @@ static json_t *read_string(fl_edn *p, fl_error *err) {
     advance(p); /* opening quote */
     while (p->pos < p->len && p->s[p->pos] != '"') {
         char c = p->s[p->pos];
+        /* a run of plain characters in one go */
+        size_t run = p->pos;
+        while (run < p->len && p->s[run] != '"' && p->s[run] != '\\' && p->s[run] != '\n') run++;
+        if (run > p->pos) {
+            fl_buf_append(&b, p->s + p->pos, run - p->pos);
+            p->pos = run;
+            continue;
+        }
         if (c == '\\') {
             if (p->pos + 1 >= p->len) break;
             char e = p->s[p->pos + 1];

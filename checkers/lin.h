@@ -185,12 +185,23 @@ typedef struct lin_search_out {
     uint32_t *best;
     uint64_t *best_states;
     size_t nbest;
+    /* collect mode: every state some linearization of all the ops can end in (owned). */
+    uint64_t *finals;
+    size_t nfinals;
+    /* with each final state, the set of ops linearized to reach it (nw words per final; the
+     * ok ops are all in it, the unknown-outcome ops only when they took effect) */
+    uint64_t *final_bits;
+    size_t final_nw;
 } lin_search_out;
 
 typedef struct lin_search_limits {
     fl_check_ctx *ctx; /* time and memory budget (may be NULL) */
     size_t max_steps;  /* 0: none; beyond it the answer is LIN_UNKNOWN */
     int want_best;     /* record the longest partial linearization */
+    int has_init;      /* 1: start from `init` instead of the model's initial state */
+    uint64_t init;
+    int collect; /* 1: do not stop at the first linearization; gather every final
+                    state (ops must all be ok ops); LIN_OK when there is one */
 } lin_search_limits;
 
 /* A search that can run in slices (the checker interleaves partitions, as Porcupine runs

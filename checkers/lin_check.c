@@ -1,13 +1,10 @@
 /*
  * lin_check.c — the `linearizable` checker: splits the history per key (P-compositionality),
- * searches each partition (lin_search.c), and for a violation shrinks the failing partition
- * to the smallest window of ops that still cannot be linearized.
- *
- * Window: the search reports the furthest return R it could not get past. The ops invoked
- * before R (those still running at R made optional) cannot be linearized; that prefix is
- * then shrunk by removing chunks of ops, halving the chunk size down to single ops, keeping
- * every removal after which the rest still cannot be linearized, under a fixed step budget
- * (deterministic, never turns the verdict into unknown).
+ * searches the partitions interleaved (lin_search.c), and for a violation narrows the failing
+ * partition down to the smallest window of ops that cannot be linearized (find_window: the
+ * ops after the latest clean cut, proven from every state the ops before it can leave),
+ * under a step budget tied to the failing search (deterministic, never turns the verdict
+ * into unknown).
  *
  * Data in: fl_history + ctx. Data out: in the result object, "anomalies", "counterexample"
  * {key, window: [op...], explanation}, "stats", and with want_details the "details" used
@@ -18,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SHRINK_TOTAL_STEPS 3000000
-#define SHRINK_TRIAL_MIN_STEPS 20000
+/* Steps all the searches that look for the window may take together: twice the failing
+ * search plus this (deterministic; when it runs out the window is the failing prefix). */
+#define WINDOW_MIN_STEPS 20000
 #define LIN_SLICE_STEPS 1024
+#define LIN_ACTIVE 16
 
 static json_t *op_json(const fl_history *h, size_t index) {
     const fl_op *op = &h->ops[index];
@@ -45,65 +44,186 @@ static json_t *op_json(const fl_history *h, size_t index) {
     return o;
 }
 
-/* Checks a subset of ops with a step budget; 1 when it certainly cannot be linearized. */
-static int still_illegal(lin_model *m, const lin_op *ops, size_t n, size_t max_steps,
-                         size_t *spent) {
-    lin_search_limits lim = {NULL, max_steps, 0};
+/* The smallest window. P = the ops invoked before the furthest return R that could not be
+ * passed (those still running at R made optional): P cannot be linearized. A cut before op
+ * k of P is clean when every ok op invoked before it completed before it; then every
+ * linearization of P runs the ok ops before the cut first, ending in one of the states
+ * `finals` (found by an exhaustive search of those ops), and the ops from the cut on (plus
+ * the unknown-outcome ops invoked earlier, which may take effect after the cut) can be
+ * linearized from none of them. The window is that rest for the latest clean cut before
+ * the failing op. */
+typedef struct lin_window {
+    lin_op *ops; /* the window's ops, by invoke */
+    size_t n;
+    uint64_t *starts; /* the states the window may start from (all of them) */
+    size_t nstarts;
+    int from_start;  /* the window starts at the beginning of the history */
+    json_t *configs; /* [{"state", "already_applied": [op index]}]: each way the earlier ops
+                        can end, with the window's unknown-outcome ops that already took
+                        effect in it (owned) */
+} lin_window;
+
+/* 1 when ops[0..n) certainly cannot be linearized (within a step budget), from the model's
+ * initial state or from `init`. */
+static int still_illegal_from(lin_model *m, const lin_op *ops, size_t n, size_t *pool, int has_init,
+                              uint64_t init) {
+    if (*pool == 0) return 0;
+    lin_search_limits lim;
+    memset(&lim, 0, sizeof lim);
+    lim.max_steps = *pool;
+    lim.has_init = has_init;
+    lim.init = init;
     lin_search_out o;
     lin_search(m, ops, n, &lim, &o);
-    *spent += o.steps;
+    *pool -= o.steps < *pool ? o.steps : *pool;
     lin_search_out_free(&o);
     return o.answer == LIN_ILLEGAL;
 }
 
-/* Shrinks the failing partition; returns the window (partition op indices) in *win. */
-static size_t shrink(lin_model *m, const lin_partition *p, size_t fail_op, size_t fail_steps,
-                     lin_op **win_out) {
-    size_t R = p->ops[fail_op].ret_pos;
-    lin_op *cur = fl_xmalloc(p->nops * sizeof *cur);
-    size_t n = 0, spent = 0;
-    size_t trial =
-        fail_steps * 4 > SHRINK_TRIAL_MIN_STEPS ? fail_steps * 4 : SHRINK_TRIAL_MIN_STEPS;
+/* The ops invoked before R, those still running at R made optional. */
+static size_t prefix_before(const lin_partition *p, size_t R, lin_op *pre) {
+    size_t np = 0;
     for (size_t i = 0; i < p->nops; i++) {
         if (p->ops[i].call_pos >= R) continue;
-        cur[n] = p->ops[i];
-        if (cur[n].must && cur[n].ret_pos > R) cur[n].must = 0;
-        n++;
+        pre[np] = p->ops[i];
+        if (pre[np].must && pre[np].ret_pos > R) pre[np].must = 0;
+        np++;
     }
-    if (!still_illegal(m, cur, n, trial, &spent)) { /* cannot happen; keep the whole partition */
-        memcpy(cur, p->ops, p->nops * sizeof *cur);
-        n = p->nops;
+    return np;
+}
+
+static int cmp_size(const void *a, const void *b) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, size_t pool,
+                        lin_window *w) {
+    size_t R = p->ops[fail_op].ret_pos;
+    lin_op *pre = fl_xmalloc((p->nops + 1) * sizeof *pre);
+    /* The prefix up to R cannot be linearized, unless the kv lookahead used a later read:
+     * then take the first later return that makes it fail. */
+    size_t *rets = fl_xmalloc((p->nops + 1) * sizeof *rets), nr = 0;
+    for (size_t i = 0; i < p->nops; i++)
+        if (p->ops[i].must && p->ops[i].ret_pos >= R) rets[nr++] = p->ops[i].ret_pos;
+    qsort(rets, nr, sizeof *rets, cmp_size);
+    size_t np = 0;
+    int found = 0;
+    for (size_t i = 0; i < nr && i < 64 && !found; i++) {
+        np = prefix_before(p, rets[i] + 1, pre);
+        found = still_illegal_from(m, pre, np, &pool, 0, 0);
     }
-    uint32_t fail_hist = p->ops[fail_op].hist;
-    lin_op *tmp = fl_xmalloc((n ? n : 1) * sizeof *tmp);
-    for (size_t chunk = n / 2 ? n / 2 : 1;; chunk /= 2) {
-        if (chunk == 0) break;
-        size_t start = 0;
-        while (start < n && spent < SHRINK_TOTAL_STEPS) {
-            size_t end = start + chunk < n ? start + chunk : n;
-            /* never remove the failing op itself */
-            int has_fail = 0;
-            for (size_t i = start; i < end; i++)
-                if (cur[i].hist == fail_hist) has_fail = 1;
-            if (has_fail && chunk == 1) {
-                start = end;
-                continue;
-            }
-            size_t t = 0;
-            for (size_t i = 0; i < n; i++)
-                if (i < start || i >= end || cur[i].hist == fail_hist) tmp[t++] = cur[i];
-            if (t < n && still_illegal(m, tmp, t, trial, &spent)) {
-                memcpy(cur, tmp, t * sizeof *cur);
-                n = t;
-            } else {
-                start = end;
-            }
+    free(rets);
+    if (!found) { /* keep the whole partition: it is known not to be linearizable */
+        memcpy(pre, p->ops, p->nops * sizeof *pre);
+        np = p->nops;
+    }
+    /* Clean cuts, latest first: before P[k] when every ok op invoked earlier completed
+     * before P[k] was invoked. The ops before the cut end in one of the states `finals`;
+     * the window (ops from the cut on, plus the unknown-outcome ops invoked earlier, which
+     * may still take effect) is proven when it cannot be linearized from any of them. The
+     * cut at 0 always works (the window is P itself, from the initial state). */
+    size_t *cuts = fl_xmalloc((np + 1) * sizeof *cuts), ncuts = 0, maxret = 0;
+    int any_must = 0;
+    for (size_t j = 0; j < np; j++) {
+        if (!any_must || maxret < pre[j].call_pos) cuts[ncuts++] = j;
+        if (pre[j].must) {
+            any_must = 1;
+            if (pre[j].ret_pos > maxret) maxret = pre[j].ret_pos;
         }
-        if (chunk == 1 || spent >= SHRINK_TOTAL_STEPS) break;
     }
-    free(tmp);
-    *win_out = cur;
-    return n;
+    lin_op *before = fl_xmalloc((np + 1) * sizeof *before);
+    w->ops = fl_xmalloc((np + 1) * sizeof *w->ops);
+    w->starts = NULL;
+    w->nstarts = 0;
+    size_t tries = 0;
+    for (size_t c = ncuts; c-- > 0;) {
+        size_t k = cuts[c], nb = 0;
+        w->n = 0;
+        for (size_t j = 0; j < np; j++) {
+            if (j < k) before[nb++] = pre[j];
+            if (j >= k || !pre[j].must) w->ops[w->n++] = pre[j];
+        }
+        if (k == 0) break; /* P itself, from the initial state */
+        if (++tries > 24) continue;
+        lin_search_limits lim;
+        memset(&lim, 0, sizeof lim);
+        lim.collect = 1;
+        if (pool == 0) break;
+        lim.max_steps = pool;
+        lin_search_out o;
+        lin_search(m, before, nb, &lim, &o);
+        pool -= o.steps < pool ? o.steps : pool;
+        int proven = o.answer == LIN_OK;
+        /* from each final state, the window without the unknown-outcome ops already used */
+        lin_op *post = fl_xmalloc((np + 1) * sizeof *post);
+        for (size_t f = 0; proven && f < o.nfinals; f++) {
+            const uint64_t *bits = o.final_bits ? o.final_bits + f * o.final_nw : NULL;
+            size_t npost = 0;
+            for (size_t j = 0; j < np; j++) {
+                int used = j < k && bits && (bits[j >> 6] >> (j & 63)) & 1;
+                if ((j >= k || !pre[j].must) && !used) post[npost++] = pre[j];
+            }
+            proven = still_illegal_from(m, post, npost, &pool, 1, o.finals[f]);
+        }
+        free(post);
+        if (proven) {
+            /* Unknown-outcome ops that took effect before the cut in every case are part of
+             * the start, not of the window; the others are listed per start state when
+             * they already took effect there. */
+            size_t n = 0;
+            for (size_t j = 0; j < np; j++) {
+                if (j < k && pre[j].must) continue;
+                int all = j < k && o.final_bits && o.nfinals > 0;
+                for (size_t f = 0; all && f < o.nfinals; f++)
+                    all = (o.final_bits[f * o.final_nw + (j >> 6)] >> (j & 63)) & 1;
+                if (!all) w->ops[n++] = pre[j];
+            }
+            w->n = n;
+            w->configs = json_array();
+            for (size_t f = 0; f < o.nfinals; f++) {
+                json_t *cfg = json_object(), *applied = json_array();
+                json_object_set_new(cfg, "state", lin_model_state_json(m, o.finals[f]));
+                for (size_t j = 0; j < k && o.final_bits; j++) {
+                    if (pre[j].must || !((o.final_bits[f * o.final_nw + (j >> 6)] >> (j & 63)) & 1))
+                        continue;
+                    int in_window = 0;
+                    for (size_t q = 0; q < n; q++)
+                        if (w->ops[q].hist == pre[j].hist) in_window = 1;
+                    if (in_window) json_array_append_new(applied, json_integer(pre[j].hist));
+                }
+                json_object_set_new(cfg, "already_applied", applied);
+                json_array_append_new(w->configs, cfg);
+            }
+            w->starts = o.finals; /* distinct states (a state may come with several sets) */
+            w->nstarts = 0;
+            for (size_t f = 0; f < o.nfinals; f++) {
+                size_t g = 0;
+                while (g < w->nstarts && w->starts[g] != o.finals[f]) g++;
+                if (g == w->nstarts) w->starts[w->nstarts++] = o.finals[f];
+            }
+            o.finals = NULL;
+            lin_search_out_free(&o);
+            break;
+        }
+        lin_search_out_free(&o);
+    }
+    w->from_start = !w->starts;
+    if (!w->starts) {
+        w->configs = json_array();
+        json_t *cfg = json_object();
+        json_object_set_new(cfg, "state", lin_model_state_json(m, m->init));
+        json_object_set_new(cfg, "already_applied", json_array());
+        json_array_append_new(w->configs, cfg);
+        w->starts = fl_xmalloc(sizeof *w->starts);
+        w->starts[0] = m->init;
+        w->nstarts = 1;
+        w->n = np;
+        memcpy(w->ops, pre, np * sizeof *pre);
+    }
+    free(cuts);
+    free(before);
+    free(pre);
 }
 
 static json_t *partition_best_json(const fl_history *h, lin_model *m, const lin_partition *p,
@@ -142,21 +262,28 @@ int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *
     lin_search_out bad_out;
     memset(&bad_out, 0, sizeof bad_out);
     /* Interleave the partitions in slices of steps (as Porcupine runs them concurrently):
-     * the first that cannot be linearized settles the answer. */
+     * the first that cannot be linearized settles the answer. At most LIN_ACTIVE searches
+     * are open at once (bounded memory with many keys); the next starts when one ends. */
     lin_searcher **srch = fl_xcalloc(nparts ? nparts : 1, sizeof *srch);
-    lin_search_limits lim = {ctx, 0, want};
-    for (size_t i = 0; i < nparts; i++)
-        srch[i] = lin_searcher_new(&m, parts[i].ops, parts[i].nops, &lim);
+    lin_search_limits lim = {ctx, 0, want, 0, 0, 0};
+    size_t started = 0, active = 0;
+    size_t act[LIN_ACTIVE]; /* the open searches */
     json_t **pdetail = want ? fl_xcalloc(nparts ? nparts : 1, sizeof *pdetail) : NULL;
-    size_t active = nparts;
-    while (active > 0 && bad == SIZE_MAX) {
-        for (size_t i = 0; i < nparts && bad == SIZE_MAX; i++) {
-            if (!srch[i]) continue;
+    while ((active > 0 || started < nparts) && bad == SIZE_MAX) {
+        while (active < LIN_ACTIVE && started < nparts) {
+            srch[started] = lin_searcher_new(&m, parts[started].ops, parts[started].nops, &lim);
+            act[active++] = started++;
+        }
+        for (size_t a = 0; a < active && bad == SIZE_MAX;) {
+            size_t i = act[a];
             lin_search_out o;
-            if (!lin_searcher_run(srch[i], LIN_SLICE_STEPS, &o)) continue;
+            if (!lin_searcher_run(srch[i], LIN_SLICE_STEPS, &o)) {
+                a++;
+                continue;
+            }
             lin_searcher_free(srch[i]);
             srch[i] = NULL;
-            active--;
+            act[a] = act[--active]; /* a now holds another open search */
             total_steps += o.steps;
             total_cache += o.cache_entries;
             if (o.peak_bytes > peak) peak = o.peak_bytes;
@@ -182,7 +309,7 @@ int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *
         }
     }
     for (size_t i = 0; i < nparts; i++) {
-        if (srch[i]) {
+        if (srch[i] || i >= started) {
             lin_searcher_free(srch[i]); /* stopped: another partition already failed */
             if (want) {
                 json_t *d = json_object();
@@ -207,32 +334,81 @@ int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *
         *verdict = FL_CHECK_INVALID;
         ctx->over_budget = 0; /* a definite violation stands even if time ran short */
         const lin_partition *p = &parts[bad];
-        lin_op *win = NULL;
-        size_t nwin = shrink(&m, p, bad_out.fail_op, bad_out.steps, &win);
+        lin_window win;
+        find_window(&m, p, bad_out.fail_op, bad_out.steps * 2 + WINDOW_MIN_STEPS, &win);
+        size_t nwin = win.n;
         uint32_t fail_hist = p->ops[bad_out.fail_op].hist;
+        /* The op to highlight: the furthest one any order reached, when it is in the window;
+         * else the window's ok op that completes last. */
+        int fail_in = 0;
+        size_t last_ret = 0;
+        uint32_t mark = UINT32_MAX;
+        for (size_t i = 0; i < nwin; i++) {
+            if (win.ops[i].hist == fail_hist) fail_in = 1;
+            if (win.ops[i].must && win.ops[i].ret_pos >= last_ret) {
+                last_ret = win.ops[i].ret_pos;
+                mark = win.ops[i].hist;
+            }
+        }
+        if (fail_in) mark = fail_hist;
         json_t *window = json_array();
         for (size_t i = 0; i < nwin; i++) {
-            json_t *o = op_json(h, win[i].hist);
-            if (win[i].hist == fail_hist) json_object_set_new(o, "failing", json_true());
+            json_t *o = op_json(h, win.ops[i].hist);
+            if (win.ops[i].hist == mark) json_object_set_new(o, "failing", json_true());
+            /* an ok op still running where the window ends: it may or may not have taken
+             * effect by then */
+            if (!win.ops[i].must && h->ops[win.ops[i].hist].type == FL_OP_OK)
+                json_object_set_new(o, "open", json_true());
             json_array_append_new(window, o);
         }
-        free(win);
+        json_t *starts = NULL;
+        fl_buf st = FL_BUF_INIT;
+        if (win.starts) {
+            starts = json_array();
+            for (size_t i = 0; i < win.nstarts; i++) {
+                json_t *sj = lin_model_state_json(&m, win.starts[i]);
+                if (i < 6) {
+                    char *t = json_dumps(sj, JSON_ENCODE_ANY | JSON_COMPACT);
+                    fl_buf_printf(&st, "%s%s", i ? ", " : "", t ? t : "?");
+                    free(t);
+                } else if (i == 6) {
+                    fl_buf_printf(&st, ", ... (%zu states)", win.nstarts);
+                }
+                json_array_append_new(starts, sj);
+            }
+        }
+        free(win.ops);
+        free(win.starts);
         const fl_op *fop = &h->ops[fail_hist];
         char pbuf[64];
-        json_t *init = lin_model_state_json(&m, m.init);
-        char *init_text = json_dumps(init, JSON_ENCODE_ANY | JSON_COMPACT);
         fl_buf msg = FL_BUF_INIT;
-        fl_buf_printf(&msg,
-                      "no order of these %zu ops is legal for model %s starting from %s; the "
-                      "op of process %s at line %d (%s) is the furthest any order got",
-                      nwin, ctx->model, init_text ? init_text : "?",
-                      fl_history_process_text(h, fop->proc, pbuf, sizeof pbuf),
-                      fop->complete_line ? fop->complete_line : fop->invoke_line, fop->f);
-        free(init_text);
-        json_decref(init);
+        fl_buf_printf(
+            &msg, "starting from %s%s%s, no order of these %zu ops is legal for model %s",
+            starts ? (win.nstarts == 1 ? "" : "any of ") : "any state the earlier ops can leave",
+            starts ? fl_buf_cstr(&st) : "",
+            starts && win.nstarts == 1 ? " (the only state the earlier ops can leave)" : "", nwin,
+            ctx->model);
+        int any_applied = 0;
+        size_t ci;
+        json_t *cfg;
+        json_array_foreach(win.configs, ci,
+                           cfg) if (json_array_size(json_object_get(cfg, "already_applied")))
+            any_applied = 1;
+        if (any_applied)
+            fl_buf_puts(&msg, " (an unknown-outcome op that already took effect on the way to a "
+                              "start state is not applied again: see start_configurations)");
+        if (fail_in)
+            fl_buf_printf(&msg,
+                          "; the %s of process %s completing at line %d is as far as any order "
+                          "gets",
+                          fop->f, fl_history_process_text(h, fop->proc, pbuf, sizeof pbuf),
+                          fop->complete_line ? fop->complete_line : fop->invoke_line);
+        fl_buf_free(&st);
         json_t *ce = json_object();
         if (p->key) json_object_set(ce, "key", p->key);
         json_object_set_new(ce, "window", window);
+        if (starts) json_object_set_new(ce, "start_states", starts);
+        json_object_set_new(ce, "start_configurations", win.configs);
         json_object_set_new(ce, "failing_op", op_json(h, fail_hist));
         json_object_set_new(ce, "explanation", json_string(fl_buf_cstr(&msg)));
         json_object_set_new(result, "counterexample", ce);

@@ -45,7 +45,13 @@ static uint32_t intern_value(lin_model *m, json_t *v) {
         free(buf);
         return id;
     }
-    char *text = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    if (!v || json_is_null(v)) return lin_intern(&m->values, "jnull", 5);
+    if (json_is_integer(v)) { /* the common case, without json_dumps */
+        char nb[32];
+        int n = snprintf(nb, sizeof nb, "j%lld", (long long)json_integer_value(v));
+        return lin_intern(&m->values, nb, (uint32_t)n);
+    }
+    char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS);
     const char *t = text ? text : "null";
     size_t n = strlen(t);
     char *buf = fl_xmalloc(n + 1);
@@ -596,8 +602,17 @@ int lin_partition_history(const fl_history *h, lin_model *m, lin_partition **out
             return -1;
         }
         if (!keep) continue;
-        char *kt = op->key ? json_dumps(op->key, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS)
-                           : fl_xstrdup("");
+        char *kt = !op->key ? fl_xstrdup("\x02")
+                   : json_is_string(op->key)
+                       ? fl_xstrdup(json_string_value(op->key))
+                       : json_dumps(op->key, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS);
+        if (op->key && !json_is_string(op->key)) { /* keep non-string keys apart from strings */
+            char *t = fl_xmalloc(strlen(kt) + 2);
+            t[0] = '\x01';
+            strcpy(t + 1, kt);
+            free(kt);
+            kt = t;
+        }
         json_t *pi = json_object_get(index, kt);
         size_t p;
         if (pi) {

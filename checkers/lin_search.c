@@ -23,10 +23,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A cached (linearized set, state). The set is stored compactly: `lo` leading words that
+ * are all ones are implied, then `len` stored words, then zero words to the end: the
+ * linearized set of a long history is a full prefix plus a short ragged edge, so an entry
+ * takes a few words instead of n/64. */
 typedef struct cache_slot {
     uint64_t hash; /* 0 = empty (real hashes are forced non-zero) */
     uint64_t state;
-    uint32_t bits; /* offset of the bitset in the arena, in words */
+    uint32_t off; /* offset of the stored words in the arena */
+    uint32_t lo, len;
 } cache_slot;
 
 typedef struct cache {
@@ -54,7 +59,7 @@ static size_t cache_bytes(const cache *c) {
 }
 
 static void cache_grow_table(cache *c) {
-    size_t ncap = c->cap ? c->cap * 2 : 1024;
+    size_t ncap = c->cap ? c->cap * 2 : 64;
     cache_slot *ns = fl_xcalloc(ncap, sizeof *ns);
     for (size_t i = 0; i < c->cap; i++) {
         if (!c->slots[i].hash) continue;
@@ -67,31 +72,36 @@ static void cache_grow_table(cache *c) {
     c->cap = ncap;
 }
 
-/* Inserts (bits, state) with hash h; returns 1 when it was new. */
-static inline int cache_insert(cache *c, uint64_t h, uint64_t state, const uint64_t *bits) {
-    size_t nw = c->nw;
+/* Inserts (bits, state) with hash h; bits[0..lo) are all ones and bits[hi..) all zero.
+ * Returns 1 when it was new. */
+static inline int cache_insert(cache *c, uint64_t h, uint64_t state, const uint64_t *bits,
+                               size_t lo, size_t hi) {
+    size_t len = hi - lo;
     size_t mask = c->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         cache_slot *s = &c->slots[i];
         if (!s->hash) {
-            if (c->arena_len + nw > c->arena_cap) {
-                c->arena_cap = c->arena_cap ? c->arena_cap * 2 : 4096 * nw;
+            if (c->arena_len + len > c->arena_cap) {
+                c->arena_cap = c->arena_cap ? c->arena_cap * 2 : 1024;
+                while (c->arena_cap < c->arena_len + len) c->arena_cap *= 2;
                 c->arena = fl_xrealloc(c->arena, c->arena_cap * sizeof *c->arena);
             }
             uint64_t *dst = c->arena + c->arena_len;
-            for (size_t w = 0; w < nw; w++) dst[w] = bits[w];
+            for (size_t w = 0; w < len; w++) dst[w] = bits[lo + w];
             s->hash = h;
             s->state = state;
-            s->bits = (uint32_t)(c->arena_len / nw);
-            c->arena_len += nw;
+            s->off = (uint32_t)c->arena_len;
+            s->lo = (uint32_t)lo;
+            s->len = (uint32_t)len;
+            c->arena_len += len;
             if (++c->n * 2 > c->cap) cache_grow_table(c);
             return 1;
         }
-        if (s->hash == h && s->state == state) {
-            const uint64_t *have = c->arena + (size_t)s->bits * nw;
+        if (s->hash == h && s->state == state && s->lo == lo && s->len == len) {
+            const uint64_t *have = c->arena + s->off;
             size_t w = 0;
-            while (w < nw && have[w] == bits[w]) w++;
-            if (w == nw) return 0;
+            while (w < len && have[w] == bits[lo + w]) w++;
+            if (w == len) return 0;
         }
     }
 }
@@ -106,6 +116,11 @@ static uint64_t splitmix(uint64_t *x) {
 void lin_search_out_free(lin_search_out *o) {
     free(o->best);
     free(o->best_states);
+    free(o->finals);
+    free(o->final_bits);
+    o->final_bits = NULL;
+    o->finals = NULL;
+    o->nfinals = 0;
     o->best = NULL;
     o->best_states = NULL;
     o->nbest = 0;
@@ -128,9 +143,11 @@ struct lin_searcher {
     size_t base_bytes, charged;
     fl_check_ctx *ctx;
     size_t max_steps;
-    int want_best;
+    int want_best, collect;
+    size_t finals_cap;
     size_t best_depth, frontier;
     uint64_t state, zh;
+    size_t blo, bhi; /* cur[0..blo) all ones, cur[bhi..) all zero (see cache_slot) */
     size_t remaining, steps, next_check;
     int32_t e;
     int done;
@@ -142,15 +159,15 @@ struct lin_searcher {
     uint8_t *lst;
 };
 
-static const lin_op *g_sort_ops; /* only used while building the lists, single-threaded */
-static int by_ret(const void *a, const void *b) {
-    size_t x = g_sort_ops[*(const int32_t *)a].ret_pos, y = g_sort_ops[*(const int32_t *)b].ret_pos;
-    return x < y ? -1 : x > y;
-}
-static int by_call(const void *a, const void *b) {
-    size_t x = g_sort_ops[*(const int32_t *)a].call_pos,
-           y = g_sort_ops[*(const int32_t *)b].call_pos;
-    return x < y ? -1 : x > y;
+typedef struct pos_idx {
+    size_t pos;
+    int32_t idx;
+} pos_idx;
+
+static int pos_idx_cmp(const void *a, const void *b) {
+    const pos_idx *x = a, *y = b;
+    if (x->pos != y->pos) return x->pos < y->pos ? -1 : 1;
+    return x->idx - y->idx;
 }
 
 static void build_list(int32_t *next, int32_t *prev, int32_t *items, size_t k, int32_t n) {
@@ -170,22 +187,25 @@ static void setup_prefix(lin_searcher *s) {
     if (s->m->kind != LIN_KV || napp == 0) return;
     s->prefix = 1;
     s->lst = fl_xcalloc(n + 1, 1);
-    int32_t *reads = fl_xmalloc((n + 1) * sizeof *reads);
-    int32_t *writes = fl_xmalloc((n + 1) * sizeof *writes);
+    pos_idx *rk = fl_xmalloc((n + 1) * sizeof *rk), *wk = fl_xmalloc((n + 1) * sizeof *wk);
     for (size_t i = 0; i < n; i++) {
         const lin_op *o = &s->ops[i];
         if (o->code == LOP_READ && o->must) {
-            reads[nr++] = (int32_t)i;
+            rk[nr++] = (pos_idx){o->ret_pos, (int32_t)i};
             s->lst[i] = 1;
         } else if (o->code == LOP_WRITE || o->code == LOP_CAS) {
-            writes[nw++] = (int32_t)i;
+            wk[nw++] = (pos_idx){o->call_pos, (int32_t)i};
             s->lst[i] = 2;
         }
     }
-    g_sort_ops = s->ops; /* qsort has no context argument in C17 */
-    qsort(reads, nr, sizeof *reads, by_ret);
-    qsort(writes, nw, sizeof *writes, by_call);
-    g_sort_ops = NULL;
+    qsort(rk, nr, sizeof *rk, pos_idx_cmp);
+    qsort(wk, nw, sizeof *wk, pos_idx_cmp);
+    int32_t *reads = fl_xmalloc((n + 1) * sizeof *reads);
+    int32_t *writes = fl_xmalloc((n + 1) * sizeof *writes);
+    for (size_t i = 0; i < nr; i++) reads[i] = rk[i].idx;
+    for (size_t i = 0; i < nw; i++) writes[i] = wk[i].idx;
+    free(rk);
+    free(wk);
     s->rl_next = fl_xmalloc((n + 1) * sizeof *s->rl_next);
     s->rl_prev = fl_xmalloc((n + 1) * sizeof *s->rl_prev);
     s->wl_next = fl_xmalloc((n + 1) * sizeof *s->wl_next);
@@ -218,18 +238,33 @@ lin_searcher *lin_searcher_new(lin_model *m, const lin_op *ops, size_t n,
     if (nmust == 0) {
         s->done = 1;
         s->out.answer = LIN_OK;
+        if (lim && lim->collect) {
+            s->out.finals = fl_xmalloc(sizeof *s->out.finals);
+            s->out.finals[0] = lim->has_init ? lim->init : m->init;
+            s->out.nfinals = 1;
+        }
         return s;
     }
     /* Entries: index 0 is the head sentinel, 1..ne the calls and returns in time order. */
     size_t ne = n + nmust;
     s->ne = ne;
+    /* ops are sorted by call; sort the returns and merge (calls first on a tie) */
     ent *es = fl_xmalloc(ne * sizeof *es);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        es[k++] = (ent){ops[i].call_pos, (uint32_t)i, 1};
-        if (ops[i].must) es[k++] = (ent){ops[i].ret_pos, (uint32_t)i, 0};
+    ent *rs = fl_xmalloc((nmust + 1) * sizeof *rs);
+    size_t nrs = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ops[i].must) rs[nrs++] = (ent){ops[i].ret_pos, (uint32_t)i, 0};
+    qsort(rs, nrs, sizeof *rs, ent_cmp);
+    size_t ci = 0, ri = 0, k = 0;
+    while (ci < n || ri < nrs) {
+        if (ri >= nrs || (ci < n && ops[ci].call_pos <= rs[ri].pos)) {
+            es[k++] = (ent){ops[ci].call_pos, (uint32_t)ci, 1};
+            ci++;
+        } else {
+            es[k++] = rs[ri++];
+        }
     }
-    qsort(es, ne, sizeof *es, ent_cmp);
+    free(rs);
     s->next = fl_xmalloc((ne + 1) * sizeof *s->next);
     s->prev = fl_xmalloc((ne + 1) * sizeof *s->prev);
     s->eop = fl_xmalloc((ne + 1) * sizeof *s->eop);
@@ -256,7 +291,13 @@ lin_searcher *lin_searcher_new(lin_model *m, const lin_op *ops, size_t n,
     uint64_t seed = 0x5eed1234abcdULL;
     for (size_t i = 0; i < n; i++) s->zob[i] = splitmix(&seed);
     s->c.nw = (n + 63) / 64;
-    cache_grow_table(&s->c);
+    /* start the cache at about 8 entries per op (fewer doublings on typical histories) */
+    while (s->c.cap < 8 * n && s->c.cap < (1u << 16)) s->c.cap = s->c.cap ? s->c.cap * 2 : 64;
+    if (s->c.cap) {
+        s->c.slots = fl_xcalloc(s->c.cap, sizeof *s->c.slots);
+    } else {
+        cache_grow_table(&s->c);
+    }
     s->cur = fl_xcalloc(s->c.nw, sizeof *s->cur);
     s->stk_ent = fl_xmalloc(n * sizeof *s->stk_ent);
     s->stk_state = fl_xmalloc(n * sizeof *s->stk_state);
@@ -270,7 +311,8 @@ lin_searcher *lin_searcher_new(lin_model *m, const lin_op *ops, size_t n,
         s->out.best_states = fl_xmalloc(n * sizeof *s->out.best_states);
     }
     setup_prefix(s);
-    s->state = m->init;
+    s->collect = lim && lim->collect;
+    s->state = lim && lim->has_init ? lim->init : m->init;
     s->next_check = 1024;
     s->e = s->next[0];
     return s;
@@ -299,12 +341,39 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
     uint64_t *cur = s->cur;
     uint64_t state = s->state, zh = s->zh;
     size_t sp = s->sp, remaining = s->remaining, steps = s->steps;
+    size_t blo = s->blo, bhi = s->bhi;
+    const size_t nw = s->c.nw;
     int32_t e = s->e;
     size_t stop = slice ? steps + slice : SIZE_MAX;
     lin_answer answer = LIN_UNKNOWN;
     int finished = 0;
     for (;;) {
         if (remaining == 0 || e < 0) { /* e < 0 cannot happen while an ok op is open */
+            if (s->collect) {
+                size_t i = 0, nw = s->c.nw;
+                while (i < s->out.nfinals &&
+                       (s->out.finals[i] != state ||
+                        memcmp(s->out.final_bits + i * nw, cur, nw * sizeof *cur) != 0))
+                    i++;
+                if (i == s->out.nfinals) {
+                    if (s->out.nfinals == 4096) { /* too many to list: give up */
+                        answer = LIN_UNKNOWN;
+                        finished = 1;
+                        break;
+                    }
+                    if (s->out.nfinals == s->finals_cap) {
+                        s->finals_cap = s->finals_cap ? s->finals_cap * 2 : 16;
+                        s->out.finals =
+                            fl_xrealloc(s->out.finals, s->finals_cap * sizeof *s->out.finals);
+                        s->out.final_bits = fl_xrealloc(
+                            s->out.final_bits, s->finals_cap * nw * sizeof *s->out.final_bits);
+                    }
+                    memcpy(s->out.final_bits + s->out.nfinals * nw, cur, nw * sizeof *cur);
+                    s->out.final_nw = nw;
+                    s->out.finals[s->out.nfinals++] = state;
+                }
+                goto backtrack;
+            }
             answer = LIN_OK;
             finished = 1;
             break;
@@ -348,12 +417,15 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
                 }
             }
             if (legal) {
-                cur[oi >> 6] |= 1ULL << (oi & 63);
+                size_t w = oi >> 6, olo = blo, ohi = bhi;
+                cur[w] |= 1ULL << (oi & 63);
+                if (w + 1 > bhi) bhi = w + 1;
+                while (blo < nw && cur[blo] == ~0ULL) blo++;
                 uint64_t nz = zh ^ zob[oi];
                 uint64_t h = nz ^ lin_mix64(ns + 0x9e3779b97f4a7c15ULL);
                 if (!h) h = 1;
                 int forced = op->ro;
-                if (cache_insert(&s->c, h, ns, cur)) {
+                if (cache_insert(&s->c, h, ns, cur, blo, bhi)) {
                     s->stk_ent[sp] = forced ? -e : e;
                     s->stk_state[sp] = state;
                     sp++;
@@ -386,7 +458,9 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
                     e = next[0];
                     continue;
                 }
-                cur[oi >> 6] &= ~(1ULL << (oi & 63));
+                cur[w] &= ~(1ULL << (oi & 63));
+                blo = olo;
+                bhi = ohi;
                 /* A read-only op (it never changes the state) that is legal now can always
                  * be linearized first: it is already invoked, everything that must precede
                  * it is linearized, and moving it earlier changes no state any other op
@@ -403,7 +477,7 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
             }
         backtrack:
             if (sp == 0) {
-                answer = LIN_ILLEGAL;
+                answer = s->out.nfinals ? LIN_OK : LIN_ILLEGAL;
                 finished = 1;
                 break;
             }
@@ -414,7 +488,10 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
             uint32_t oi = eop[ce];
             state = s->stk_state[sp];
             zh ^= zob[oi];
-            cur[oi >> 6] &= ~(1ULL << (oi & 63));
+            size_t w = oi >> 6;
+            cur[w] &= ~(1ULL << (oi & 63));
+            if (w < blo) blo = w;
+            while (bhi > blo && cur[bhi - 1] == 0) bhi--;
             remaining += ops[oi].must;
             if (s->prefix && s->lst[oi]) {
                 if (s->lst[oi] == 1)
@@ -437,6 +514,8 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
     }
     s->state = state;
     s->zh = zh;
+    s->blo = blo;
+    s->bhi = bhi;
     s->sp = sp;
     s->remaining = remaining;
     s->steps = steps;
@@ -448,6 +527,8 @@ done:
     /* the caller owns the arrays now */
     s->out.best = NULL;
     s->out.best_states = NULL;
+    s->out.finals = NULL;
+    s->out.final_bits = NULL;
     return 1;
 }
 
@@ -474,6 +555,8 @@ void lin_searcher_free(lin_searcher *s) {
     free(s->wl_prev);
     free(s->out.best);
     free(s->out.best_states);
+    free(s->out.finals);
+    free(s->out.final_bits);
     free(s);
 }
 
