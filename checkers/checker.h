@@ -62,4 +62,8 @@ int fl_checker_accepts(const fl_checker_def *def, const char *model);
 int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
                                 fl_check_verdict *verdict, fl_error *err);
 
+/* elle (elle_*.c): list-append and rw-register transactional anomalies. */
+int fl_checker_elle_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
+                        fl_check_verdict *verdict, fl_error *err);
+
 #endif

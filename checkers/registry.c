@@ -12,6 +12,9 @@ const fl_checker_def fl_checker_table[] = {
     {"linearizable", "register cas-register kv set queue fifo-queue lock mutex counter",
      "a non-linearizable history; prints the smallest failing op window",
      fl_checker_linearizable_run},
+    {"elle", "list-append rw-register",
+     "G0, G1a, G1b, G1c, G-single, G2-item, internal and incompatible-order anomalies",
+     fl_checker_elle_run},
     {NULL, NULL, NULL, NULL},
 };
 
