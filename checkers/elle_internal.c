@@ -19,7 +19,7 @@ static void report(const elle_txns *t, const elle_mop *m, const char *expected, 
     fl_buf s = FL_BUF_INIT;
     fl_buf_puts(&s, "In ");
     elle_txn_text(t, m->txn, &s);
-    fl_buf_puts(&s, ", the read ");
+    fl_buf_puts(&s, ", the read of ");
     elle_mop_text(t, m, &s);
     fl_buf_printf(&s,
                   " disagrees with the transaction's own earlier operations on that key, "

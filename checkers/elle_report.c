@@ -93,12 +93,16 @@ static json_t *val_json(const elle_txns *t, uint32_t val) {
 }
 
 void elle_mop_text(const elle_txns *t, const elle_mop *m, fl_buf *out) {
-    fl_buf_puts(out, m->kind == ELLE_READ     ? "read "
-                     : m->kind == ELLE_APPEND ? "append "
-                                              : "write ");
+    if (m->kind != ELLE_READ) {
+        fl_buf_puts(out, m->kind == ELLE_APPEND ? "append " : "write ");
+        elle_atom_text(val_json(t, m->val), out);
+        fl_buf_puts(out, " to ");
+        elle_atom_text(key_json(t, m->key), out);
+        return;
+    }
     elle_atom_text(key_json(t, m->key), out);
-    fl_buf_putc(out, ' ');
-    if (m->kind == ELLE_READ && !t->rw) {
+    fl_buf_puts(out, " = ");
+    if (!t->rw) {
         fl_buf_putc(out, '[');
         for (uint32_t i = 0; i < m->rlen; i++) {
             if (i) fl_buf_putc(out, ' ');
@@ -175,14 +179,14 @@ json_t *elle_explain_edge(const elle_txns *t, const elle_orders *o, uint32_t a, 
                     fl_buf_printf(&s, "%s < %s, because %s observed %s's append of ", na, nb, nb,
                                   na);
                     elle_atom_text(value, &s);
-                    fl_buf_printf(&s, " to key %s (its read ", kt);
+                    fl_buf_printf(&s, " to key %s (its read of ", kt);
                     elle_mop_text(t, mb, &s);
                     fl_buf_puts(&s, " ends with it)");
                 } else if (type == ELLE_RW && ma->kind == ELLE_READ && ma->known && ma->ext &&
                            mb->kind == ELLE_APPEND && !o->unreliable[k] &&
                            order_at(t, o, k, ma->rlen) == mb->val) {
                     value = val_json(t, mb->val);
-                    fl_buf_printf(&s, "%s < %s, because %s's read ", na, nb, na);
+                    fl_buf_printf(&s, "%s < %s, because %s's read of ", na, nb, na);
                     elle_mop_text(t, ma, &s);
                     fl_buf_puts(&s, " did not see ");
                     elle_atom_text(value, &s);

@@ -38,7 +38,7 @@ static json_t *rd_anomaly(const elle_txns *t, const elle_mop *m, uint32_t writer
     fl_buf s = FL_BUF_INIT;
     fl_buf_puts(&s, "In ");
     elle_txn_text(t, m->txn, &s);
-    fl_buf_puts(&s, ", the read ");
+    fl_buf_puts(&s, ", the read of ");
     elle_mop_text(t, m, &s);
     fl_buf_puts(&s, text);
     if (writer != ELLE_NONE) {

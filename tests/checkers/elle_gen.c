@@ -14,7 +14,10 @@
  *
  * usage: fl_elle_gen [--txns N] [--procs P] [--keys K] [--per-key A] [--seed S]
  *                    [--model list-append|rw-register] [--format events|ops|edn]
- *                    [--faults 0|1]
+ *                    [--faults 0|1] [--stale PERMILLE]
+ *
+ * --stale makes the store buggy on purpose: that share of reads (per mille) misses the
+ * key's latest version, which yields anomalies (for tests that must flag them).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -125,7 +128,7 @@ static void emit_record(FILE *o, const txn *t, int type, long long now) {
 }
 
 int main(int argc, char **argv) {
-    long ntx = 1000, nprocs = 5, nkeys = 8, per_key = 16, faults = 1;
+    long ntx = 1000, nprocs = 5, nkeys = 8, per_key = 16, faults = 1, stale = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         const char *a = argv[i], *v = argv[i + 1];
         if (!strcmp(a, "--txns"))
@@ -138,6 +141,8 @@ int main(int argc, char **argv) {
             per_key = atol(v);
         else if (!strcmp(a, "--seed"))
             rng_state = 0x9E3779B97F4A7C15ull * (uint64_t)(atoll(v) + 1);
+        else if (!strcmp(a, "--stale"))
+            stale = atol(v);
         else if (!strcmp(a, "--faults"))
             faults = atol(v);
         else if (!strcmp(a, "--model"))
@@ -239,6 +244,8 @@ int main(int argc, char **argv) {
                 } else {
                     m->has_read = 1;
                     m->nread = k->len;
+                    /* injected bug: a read that misses the latest version */
+                    if (stale && k->len && (long)(rnd() % 1000) < stale) m->nread--;
                     m->read = malloc((k->len ? k->len : 1) * sizeof *m->read);
                     memcpy(m->read, k->list, k->len * sizeof *m->read);
                 }
