@@ -125,6 +125,7 @@ int fl_checker_ledger_run(const fl_history *h, fl_check_ctx *ctx, json_t *result
             json_object_set_new(x, "total", json_integer(sum));
             json_object_set_new(x, "expected", json_integer(total));
             jepsen_anomaly(result, "wrong-total", fl_buf_cstr(&m), x);
+            fl_buf_free(&m);
             bad = 1;
         }
         errors += bad;

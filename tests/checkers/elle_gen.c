@@ -247,7 +247,7 @@ int main(int argc, char **argv) {
                     /* injected bug: a read that misses the latest version */
                     if (stale && k->len && (long)(rnd() % 1000) < stale) m->nread--;
                     m->read = malloc((k->len ? k->len : 1) * sizeof *m->read);
-                    memcpy(m->read, k->list, k->len * sizeof *m->read);
+                    if (k->len) memcpy(m->read, k->list, k->len * sizeof *m->read);
                 }
             }
             t->executed = 1;
