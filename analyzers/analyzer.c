@@ -114,39 +114,65 @@ static void qsrc_free(qsrc *q) {
     free(q->owned_paths);
 }
 
+/* Compiles language `i` (built-in files, then the user's). Returns 0 or -1 with err. */
+static int compile_lang(fl_analyzer *a, size_t i, fl_error *err) {
+    fl_lang_rules *r = &a->langs[i];
+    qsrc q;
+    memset(&q, 0, sizeof q);
+    const char *srcs[3];
+    size_t ns = 0;
+    query_langs(r->lang->name, srcs, &ns);
+    for (size_t k = 0; k < ns; k++) {
+        size_t nq = 0;
+        const fl_query_source *qs = fl_grammar_queries(srcs[k], &nq);
+        for (size_t j = 0; j < nq; j++) add_part(&q, qs[j].path, qs[j].text, qs[j].length, 0);
+    }
+    int rc = 0;
+    if (a->user_query_dir)
+        for (size_t k = 0; k < ns && rc == 0; k++)
+            rc = add_user_files(&q, a->user_query_dir, srcs[k], err);
+    if (rc == 0 && q.part_count)
+        rc = fl__rules_compile(r, fl_buf_cstr(&q.text), q.text.len, q.parts, q.part_count, err);
+    qsrc_free(&q);
+    a->compiled[i] = 1;
+    return rc;
+}
+
+static int has_user_files(const char *dir, const char *lang) {
+    char folder[4096];
+    snprintf(folder, sizeof folder, "%s/%s", dir, lang);
+    DIR *d = opendir(folder);
+    if (!d) return 0;
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        found = l > 4 && strcmp(e->d_name + l - 4, ".scm") == 0;
+    }
+    closedir(d);
+    return found;
+}
+
 fl_analyzer *fl_analyzer_new(const char *user_query_dir, fl_error *err) {
     size_t count = 0;
     const fl_language *langs = fl_grammar_languages(&count);
     fl_analyzer *a = fl_xcalloc(1, sizeof *a);
     a->langs = fl_xcalloc(count, sizeof *a->langs);
+    a->compiled = fl_xcalloc(count, sizeof *a->compiled);
     a->lang_count = count;
+    pthread_mutex_init(&a->lock, NULL);
+    if (user_query_dir) a->user_query_dir = fl_xstrdup(user_query_dir);
     for (size_t i = 0; i < count; i++) {
-        fl_lang_rules *r = &a->langs[i];
-        r->lang = &langs[i];
-        qsrc q;
-        memset(&q, 0, sizeof q);
+        a->langs[i].lang = &langs[i];
+        /* a language the user wrote rules for is compiled now, so a broken file is an
+         * error before any file is read */
         const char *srcs[3];
         size_t ns = 0;
         query_langs(langs[i].name, srcs, &ns);
-        for (size_t k = 0; k < ns; k++) {
-            size_t nq = 0;
-            const fl_query_source *qs = fl_grammar_queries(srcs[k], &nq);
-            for (size_t j = 0; j < nq; j++) add_part(&q, qs[j].path, qs[j].text, qs[j].length, 0);
-        }
-        if (user_query_dir) {
-            for (size_t k = 0; k < ns; k++) {
-                if (add_user_files(&q, user_query_dir, srcs[k], err) != 0) {
-                    qsrc_free(&q);
-                    fl_analyzer_free(a);
-                    return NULL;
-                }
-            }
-        }
-        int rc = 0;
-        if (q.part_count)
-            rc = fl__rules_compile(r, fl_buf_cstr(&q.text), q.text.len, q.parts, q.part_count, err);
-        qsrc_free(&q);
-        if (rc != 0) {
+        int user = 0;
+        for (size_t k = 0; k < ns && user_query_dir; k++)
+            user |= has_user_files(user_query_dir, srcs[k]);
+        if (user && compile_lang(a, i, err) != 0) {
             fl_analyzer_free(a);
             return NULL;
         }
@@ -154,10 +180,32 @@ fl_analyzer *fl_analyzer_new(const char *user_query_dir, fl_error *err) {
     return a;
 }
 
+const fl_lang_rules *fl__analyzer_rules(const fl_analyzer *ca, const fl_language *lang) {
+    fl_analyzer *a = (fl_analyzer *)ca; /* lazy compilation is invisible to callers */
+    for (size_t i = 0; i < a->lang_count; i++) {
+        if (a->langs[i].lang != lang) continue;
+        pthread_mutex_lock(&a->lock);
+        if (!a->compiled[i]) {
+            fl_error e;
+            if (compile_lang(a, i, &e) != 0) {
+                /* built-in queries are tested; a failure here is a bug in them */
+                fprintf(stderr, "faultline: %s:%d:%d: %s\n", e.path, e.line, e.column, e.message);
+                abort();
+            }
+        }
+        pthread_mutex_unlock(&a->lock);
+        return &a->langs[i];
+    }
+    return NULL;
+}
+
 void fl_analyzer_free(fl_analyzer *a) {
     if (!a) return;
     for (size_t i = 0; i < a->lang_count; i++) fl__rules_free(&a->langs[i]);
     free(a->langs);
+    free(a->compiled);
+    free(a->user_query_dir);
+    pthread_mutex_destroy(&a->lock);
     free(a);
 }
 

@@ -257,7 +257,8 @@ static void helpers_init(void) {
         "txn_?id|transaction_?id|unique_?id|uuid|if_?match|if_?none_?match|etag|"
         "sequence_?(number|num|no)|seq_?no|message_?id|msg_?id|put_?if_?absent|"
         "on\\s+conflict|upsert|exactly.once|setnx|\\bnx\\b|compare\\(|\\bcas\\b|"
-        "create_?revision|mod_?revision|with_?prev_?kv|expected_?version)");
+        "create_?revision|mod_?revision|with_?prev_?kv|expected_?version|"
+        "prev_?log_?(index|term)|\\bterm\\b|log_?index)");
 }
 
 static int re_hit(pcre2_code *re, const char *s, size_t n, pcre2_match_data *md) {
@@ -389,8 +390,7 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
         const fl_language *lang =
             language ? fl_grammar_by_name(language) : fl_grammar_for_path(path);
         if (lang) {
-            for (size_t i = 0; i < a->lang_count; i++)
-                if (a->langs[i].lang == lang) rules = &a->langs[i];
+            rules = fl__analyzer_rules(a, lang);
         } else if (!language && fl__is_doc_path(path)) {
             is_doc = 1;
         }
@@ -597,6 +597,15 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
             if (tc >= 0)
                 site->target = target_text(text + f->calls[tc].name_start,
                                            f->calls[tc].name_end - f->calls[tc].name_start);
+        }
+        if (!site->target && site->category != FL_SITE_RETRY) {
+            /* a call names itself: "lock.acquire", "new InterProcessMutex" */
+            const char *type = ts_node_type(r->node);
+            if (strstr(type, "call") || strstr(type, "invocation") || strstr(type, "creation") ||
+                strstr(type, "new_expression"))
+                site->target = target_text(text + s, e - s);
+            else if (e - s <= 60 && !memchr(text + s, '\n', e - s))
+                site->target = fl_xstrndup(text + s, e - s); /* short: "Timeout: 3 * time.Second" */
         }
         if (!site->target) site->target = fl_xstrdup("");
         site->message =

@@ -24,6 +24,7 @@
 #endif
 #include <pcre2.h>
 
+#include <pthread.h>
 #include <stdint.h>
 
 /* ---- compiled rules ---------------------------------------------------------------------- */
@@ -78,7 +79,14 @@ typedef struct fl_lang_rules {
 struct fl_analyzer {
     fl_lang_rules *langs; /* same order as fl_grammar_languages(); query NULL when none */
     size_t lang_count;
+    char *user_query_dir; /* NULL: none */
+    int *compiled;        /* per language: 0 not yet, 1 done (built-ins compile on first use;
+                           * languages with user files compile in fl_analyzer_new) */
+    pthread_mutex_t lock; /* guards lazy compilation */
 };
+
+/* The compiled rules of one language (compiling them on first use); NULL when unknown. */
+const fl_lang_rules *fl__analyzer_rules(const fl_analyzer *a, const fl_language *lang);
 
 /* Per-thread scratch state: reuse it across files. */
 typedef struct fl_worker {

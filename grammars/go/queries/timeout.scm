@@ -2,7 +2,7 @@
 
 ; context.WithTimeout(ctx, d), context.WithDeadline(ctx, t)
 (call_expression
-  function: (selector_expression
+  . function: (selector_expression
     operand: (identifier) @_pkg
     field: (field_identifier) @_fn)
   (#eq? @_pkg "context")
@@ -10,7 +10,7 @@
 
 ; conn.SetDeadline(t), SetReadDeadline, SetWriteDeadline
 (call_expression
-  function: (selector_expression
+  . function: (selector_expression
     field: (field_identifier) @_fn)
   (#any-of? @_fn "SetDeadline" "SetReadDeadline" "SetWriteDeadline")) @timeout.call
 
@@ -25,7 +25,7 @@
   communication: (receive_statement
     right: (unary_expression
       operand: (call_expression
-        function: (selector_expression
+        . function: (selector_expression
           operand: (identifier) @_pkg
           field: (field_identifier) @_fn))))) @timeout.wait
   (#eq? @_pkg "time")
@@ -38,3 +38,13 @@
   (keyed_element key: (literal_element (identifier) @_l) value: (literal_element (call_expression) @_r))] @timeout.call
   (#match? @_l "(?i)deadline$")
   (#match? @_r "^time\\.Now\\(\\)\\.Add\\("))
+
+; net.DialTimeout(network, addr, d), stream.Dial(target, n.timeout)
+(call_expression
+  . function: (selector_expression field: (field_identifier) @_fn)
+  arguments: (argument_list) @_args
+  (#match? @_fn "^Dial\\w*$")
+  (#match? @_args "(?i)timeout|deadline")) @timeout.call
+(call_expression
+  . function: (selector_expression field: (field_identifier) @_fn)
+  (#eq? @_fn "DialTimeout")) @timeout.call
