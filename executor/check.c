@@ -27,8 +27,7 @@ fl_chk_state fl_exec_check(const fl_scenario *sc, const char *name, const fl_buf
     fl_check_result r;
     fl_error err;
     fl_error_clear(&err);
-    if (fl_check_buffer(name, history->data ? history->data : "", history->len, &o, &r, &err) <
-        0) {
+    if (fl_check_buffer(name, history->data ? history->data : "", history->len, &o, &r, &err) < 0) {
         snprintf(why, cap, "the checker rejected the history: %s:%d: %s", err.path, err.line,
                  err.message);
         return FL_CHK_NOT_RUN;

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 int fl_exec_client_start(fl_client *cl, fl_cluster *c, int process, const char *log_dir,
-                    fl_error *err) {
+                         fl_error *err) {
     memset(cl, 0, sizeof *cl);
     cl->process = process;
     char *cmd = fl_template_expand(c->sc->client_cmd, 1, c->n, c->addrs, c->nodes[0].dir, err);

@@ -83,7 +83,7 @@ static int start_node(fl_cluster *c, int i, fl_error *err) {
 }
 
 int fl_exec_cluster_start(fl_cluster *c, const fl_scenario *sc, const char *run_dir, int faketime,
-                     fl_error *err) {
+                          fl_error *err) {
     memset(c, 0, sizeof *c);
     c->sc = sc;
     c->n = sc->nodes;
@@ -92,8 +92,7 @@ int fl_exec_cluster_start(fl_cluster *c, const fl_scenario *sc, const char *run_
     snprintf(c->work_dir, sizeof c->work_dir, "%s", run_dir);
     c->use_netns = sc->needs_netns;
     if (faketime && !faketime_lib()) {
-        fl_error_set(err, NULL, 0, 0,
-                     "libfaketime is not installed (Debian package libfaketime)");
+        fl_error_set(err, NULL, 0, 0, "libfaketime is not installed (Debian package libfaketime)");
         return -1;
     }
     c->faketime = faketime;
@@ -142,13 +141,14 @@ int fl_exec_cluster_node_healthy(fl_cluster *c, int node, double timeout_s) {
     if (fl_exec_proc_poll(&nd->proc)) return 0;
     char *cmd = fl_template_expand(c->sc->health, node, c->n, c->addrs, nd->dir, &err);
     if (!cmd) return 0;
-    int rc = fl_exec_run_cmd(cmd, fl_exec_cluster_cmd_ns(c), fl_exec_cluster_env(c), timeout_s, NULL);
+    int rc =
+        fl_exec_run_cmd(cmd, fl_exec_cluster_cmd_ns(c), fl_exec_cluster_env(c), timeout_s, NULL);
     free(cmd);
     return rc == 0;
 }
 
 int fl_exec_cluster_wait_ready(fl_cluster *c, unsigned mask, double timeout_s, char *why,
-                          size_t cap) {
+                               size_t cap) {
     double deadline = fl_exec_now() + timeout_s;
     unsigned ready = 0;
     while (!fl_exec_stop_requested()) {

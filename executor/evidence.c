@@ -52,8 +52,8 @@ static int match(const char *pattern, const char *text, size_t len, char *hit, s
                  char *err, size_t errcap) {
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE,
-                                   &ec, &eo, NULL);
+    pcre2_code *re =
+        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, &ec, &eo, NULL);
     if (!re) {
         PCRE2_UCHAR msg[200];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -80,8 +80,8 @@ static int match(const char *pattern, const char *text, size_t len, char *hit, s
 void fl_exec_evidence_command(fl_exec_evidence_state *e, fl_cluster *c, const fl_fault *f) {
     fl_error err;
     int node = f && f->nvictims ? f->victims[0] : 1;
-    char *cmd = fl_template_expand(e->spec->command, node, c->n, c->addrs,
-                                   c->nodes[node - 1].dir, &err);
+    char *cmd =
+        fl_template_expand(e->spec->command, node, c->n, c->addrs, c->nodes[node - 1].dir, &err);
     e->marked = e->closed = 1;
     if (!cmd) {
         snprintf(e->detail, sizeof e->detail, "command evidence: %s", err.message);

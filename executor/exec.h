@@ -44,10 +44,10 @@ typedef struct fl_exec_nemesis_spec {
 } fl_exec_nemesis_spec;
 
 typedef struct fl_exec_evidence_spec {
-    char *kind;     /* "log" or "command" */
-    char *node;     /* log: "target", "any", "N" or "node-N" */
-    char *pattern;  /* pcre2 pattern (log: over node log lines; command: over its output) */
-    char *command;  /* command: shell command with placeholders, run inside the window */
+    char *kind;      /* "log" or "command" */
+    char *node;      /* log: "target", "any", "N" or "node-N" */
+    char *pattern;   /* pcre2 pattern (log: over node log lines; command: over its output) */
+    char *command;   /* command: shell command with placeholders, run inside the window */
     double within_s; /* log: search the lines written within this many s after the start */
     int fault;       /* index of the nemesis entry it proves (default 0) */
     int line;
@@ -106,11 +106,11 @@ int64_t fl_exec_now_ns(void);
 void fl_exec_sleep(double s);
 
 typedef struct fl_proc {
-    pid_t pid;   /* process (and group) id; 0 when not running */
-    int in_fd;   /* its stdin when piped, else -1 */
-    int out_fd;  /* its stdout when piped, else -1 */
-    int exited;  /* reaped */
-    int status;  /* waitpid status once reaped */
+    pid_t pid;  /* process (and group) id; 0 when not running */
+    int in_fd;  /* its stdin when piped, else -1 */
+    int out_fd; /* its stdout when piped, else -1 */
+    int exited; /* reaped */
+    int status; /* waitpid status once reaped */
 } fl_proc;
 
 typedef struct fl_spawn {
@@ -133,7 +133,7 @@ int fl_exec_proc_poll(fl_proc *p);
 /* Runs a command to completion with a timeout; output (stdout+stderr) into `out` when not
  * NULL. Returns the exit status (0..255), 124 on timeout, -1 when it could not start. */
 int fl_exec_run_cmd(const char *cmd, const char *netns, char **env_extra, double timeout_s,
-               fl_buf *out);
+                    fl_buf *out);
 /* Kills every registered process group and deletes registered namespaces (idempotent;
  * async-signal-unsafe parts are avoided in the signal path). */
 void fl_exec_teardown_all(void);
@@ -149,12 +149,12 @@ void fl_exec_netns_unregister(const char *name);
 /* ---- namespaces (partitions, loss) ------------------------------------------------------- */
 
 typedef struct fl_netnet {
-    char prefix[32];     /* name prefix of every namespace of this run */
-    int n;               /* nodes */
-    char node_ns[16][48];/* namespace of node i (0-based) */
-    char client_ns[48];  /* namespace the clients and health checks run in */
-    char hub_ns[48];     /* namespace holding the bridge */
-    char addr[16][32];   /* node addresses */
+    char prefix[32];      /* name prefix of every namespace of this run */
+    int n;                /* nodes */
+    char node_ns[16][48]; /* namespace of node i (0-based) */
+    char client_ns[48];   /* namespace the clients and health checks run in */
+    char hub_ns[48];      /* namespace holding the bridge */
+    char addr[16][32];    /* node addresses */
     char client_addr[32];
     int up;
 } fl_netnet;
@@ -176,10 +176,10 @@ long long fl_exec_netns_drop_packets(fl_netnet *nn, int i);
 /* ---- cluster ----------------------------------------------------------------------------- */
 
 typedef struct fl_node {
-    int index;           /* 1-based */
-    char *cmd;           /* expanded start command */
-    char dir[512];       /* data folder */
-    char log_path[512];  /* stdout/stderr of every incarnation */
+    int index;          /* 1-based */
+    char *cmd;          /* expanded start command */
+    char dir[512];      /* data folder */
+    char log_path[512]; /* stdout/stderr of every incarnation */
     fl_proc proc;
     int paused;
     char faketime_file[512]; /* libfaketime control file ("" when not preloaded) */
@@ -194,15 +194,15 @@ typedef struct fl_cluster {
     char work_dir[512];   /* scenario run folder */
     fl_netnet net;
     int use_netns;
-    int faketime;         /* libfaketime preloaded */
+    int faketime; /* libfaketime preloaded */
 } fl_cluster;
 
 int fl_exec_cluster_start(fl_cluster *c, const fl_scenario *sc, const char *run_dir, int faketime,
-                     fl_error *err);
+                          fl_error *err);
 /* Polls the health command until every node (mask) is ready or timeout. Returns 0 when
  * ready, -1 with a reason otherwise. */
 int fl_exec_cluster_wait_ready(fl_cluster *c, unsigned mask, double timeout_s, char *why,
-                          size_t cap);
+                               size_t cap);
 int fl_exec_cluster_node_healthy(fl_cluster *c, int node, double timeout_s);
 int fl_exec_cluster_restart_node(fl_cluster *c, int node, fl_error *err);
 /* The leader's node number from the plan's leader command, or 0 when unknown. */
@@ -241,13 +241,14 @@ typedef struct fl_rec {
     fl_buf nemesis; /* nemesis.jsonl */
     int64_t t0_ns;
     int ops, ok, fail, info;
-    int fault_epoch;        /* id of the active fault window, 0 = none */
-    int malformed_replies;  /* adapter protocol errors (harness) */
-    int timeouts;           /* ops turned into info by op_timeout */
-    double *timeout_at;     /* when each timeout happened (s since start) */
+    int fault_epoch;       /* id of the active fault window, 0 = none */
+    int malformed_replies; /* adapter protocol errors (harness) */
+    int timeouts;          /* ops turned into info by op_timeout */
+    double *timeout_at;    /* when each timeout happened (s since start) */
     int ntimeout_at, timeout_cap;
     double *lat_at, *lat_s; /* completion time and latency of each ok/fail op */
     int nlat, lat_cap;
+    double op_timeout_s; /* the scenario's op timeout (timeouts land this late) */
 } fl_rec;
 
 /* Notes a timeout / a completed op's latency (for landing evidence). */
@@ -258,23 +259,23 @@ void fl_exec_rec_init(fl_rec *h);
 void fl_exec_rec_free(fl_rec *h);
 /* Appends one event; `op` holds f/key/value; type "invoke", "ok", "fail", "info". */
 void fl_exec_rec_op(fl_rec *h, int process, const char *type, json_t *op, const char *node,
-                   const char *error);
+                    const char *error);
 void fl_exec_rec_nemesis(fl_rec *h, const char *f, json_t *value /* stolen */);
 
 /* ---- clients ----------------------------------------------------------------------------- */
 
 typedef struct fl_client {
     fl_proc proc;
-    int process;       /* history process id */
+    int process; /* history process id */
     int busy;
     long long req_id;
-    json_t *op;        /* op in flight */
+    json_t *op; /* op in flight */
     double sent_at;
-    fl_buf rbuf;       /* partial reply line */
+    fl_buf rbuf; /* partial reply line */
 } fl_client;
 
 int fl_exec_client_start(fl_client *cl, fl_cluster *c, int process, const char *log_dir,
-                    fl_error *err);
+                         fl_error *err);
 int fl_exec_client_send(fl_client *cl, long long id, json_t *op);
 /* Reads what is available; returns a reply object (new ref) when a full line arrived,
  * NULL otherwise; *bad set when the line was not a valid reply. */
@@ -285,34 +286,35 @@ void fl_exec_client_stop(fl_client *cl);
 
 typedef struct fl_fault {
     const fl_exec_nemesis_spec *spec;
-    int index;            /* position in the plan's nemesis list */
-    int epoch;            /* fault_epoch id */
-    int victims[16];      /* node numbers (1-based) */
+    int index;       /* position in the plan's nemesis list */
+    int epoch;       /* fault_epoch id */
+    int victims[16]; /* node numbers (1-based) */
     int nvictims;
     double started, ended; /* seconds since workload start; ended < 0 while active */
     int active, done;
-    pid_t old_pid[16];    /* kill: the PIDs before */
+    pid_t old_pid[16]; /* kill: the PIDs before */
     pid_t new_pid[16];
-    int state_t_seen;     /* pause: /proc state T observed inside the window */
+    int state_t_seen; /* pause: /proc state T observed inside the window */
     long long drops_before, drops_after;
     int peers_unreachable; /* partition: the cut node failed its health during the window */
-    fl_proc check;        /* an asynchronous health check in flight */
-    int check_kind;       /* 0 none, 1 restarted node healthy?, 2 cut node unhealthy? */
+    fl_proc check;         /* an asynchronous health check in flight */
+    int check_kind;        /* 0 none, 1 restarted node healthy?, 2 cut node unhealthy? */
     int check_node;
     int checks_done;
-    int restarted_healthy;/* kill/restart: the new incarnation answered its health check */
-    char delay_file[512]; /* latency: the proxy's delay file */
-    int env_gap;          /* 1 when the machine cannot inject this fault */
+    int restarted_healthy; /* kill/restart: the new incarnation answered its health check */
+    char delay_file[512];  /* latency: the proxy's delay file */
+    int env_gap;           /* 1 when the machine cannot inject this fault */
     char env_reason[256];
-    fl_buf injector;      /* injector-side evidence text */
-    fl_buf victim;        /* victim-side evidence text */
-    int proven;           /* injector + victim evidence both present */
+    fl_buf injector;           /* injector-side evidence text */
+    fl_buf victim;             /* victim-side evidence text */
+    int plan_evidence_matched; /* plan evidence entries for this fault that matched */
+    int proven;                /* injector + victim evidence both present */
     char not_proven_reason[256];
 } fl_fault;
 
 /* Whether the fault can be injected here; fills reason when not. */
 int fl_exec_nemesis_env_ok(const fl_scenario *sc, const fl_exec_nemesis_spec *ns, char *reason,
-                      size_t cap);
+                           size_t cap);
 void fl_exec_nemesis_begin(fl_fault *f, fl_cluster *c, fl_rec *h, fl_rng *rng, double t);
 void fl_exec_nemesis_tick(fl_fault *f, fl_cluster *c, fl_rec *h, double t);
 void fl_exec_nemesis_end(fl_fault *f, fl_cluster *c, fl_rec *h, double t);
@@ -324,9 +326,9 @@ void fl_exec_fault_free(fl_fault *f);
  * the log text written within within_s is searched afterwards. */
 typedef struct fl_exec_evidence_state {
     const fl_exec_evidence_spec *spec;
-    int fault;            /* index of the fault it belongs to (the first one) */
-    long offsets[16];     /* log sizes at the fault start */
-    long ends[16];        /* log sizes at start + within_s */
+    int fault;        /* index of the fault it belongs to (the first one) */
+    long offsets[16]; /* log sizes at the fault start */
+    long ends[16];    /* log sizes at start + within_s */
     int marked, closed;
     int matched;
     char detail[512];
@@ -343,23 +345,24 @@ void fl_exec_evidence_judge(fl_exec_evidence_state *e, fl_cluster *c, const fl_f
 typedef struct fl_seed_run {
     long long seed;
     char dir[768];
-    int ran;              /* the workload ran */
+    int ran; /* the workload ran */
     int env_gap;
     char env_reason[512];
-    char error[512];      /* harness error that stopped the run, "" if none */
+    char error[512];       /* harness error that stopped the run, "" if none */
+    char weak_reason[256]; /* why the history is too weak, "" if it is not */
     fl_chk_state chk;
     json_t *checker_json; /* SPEC §3 result object, or NULL */
     int ops;
     int faults_scheduled, faults_proven;
-    json_t *landing;      /* array of landing evidence objects */
-    json_t *not_proven;   /* array of reasons */
+    json_t *landing;    /* array of landing evidence objects */
+    json_t *not_proven; /* array of reasons */
     int weak_history;
     int malformed;
     double workload_s, overhead_s;
 } fl_seed_run;
 
 void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FILE *progress,
-                      fl_seed_run *out);
+                           fl_seed_run *out);
 void fl_exec_seed_run_free(fl_seed_run *r);
 
 /* The checker glue: checks `history` with the scenario's checker. */

@@ -44,17 +44,17 @@ typedef enum {
 } fl_chk_state;
 
 typedef struct fl_verdict_input {
-    int attempted;            /* 0: the scenario was never attempted */
-    int env_gap;              /* 1: a required capability was missing before start */
-    int faults_scheduled;     /* number of faults the plan scheduled */
-    int faults_proven;        /* how many of them have injector + victim evidence */
-    fl_chk_state first;       /* checker result of the first run of the failing seed */
-    fl_chk_state rerun;       /* result of the re-run with the same seed (if first invalid) */
-    int weak_history;         /* 1: the history lacks fields the checker needs */
-    int ops_checked;          /* ops the checker consumed */
-    int ops_recorded;         /* ops the history holds */
-    int seeds_passed;         /* distinct seeds whose run was clean */
-    int seeds_required;       /* seeds the hardening budget needs (>= 3) */
+    int attempted;        /* 0: the scenario was never attempted */
+    int env_gap;          /* 1: a required capability was missing before start */
+    int faults_scheduled; /* number of faults the plan scheduled */
+    int faults_proven;    /* how many of them have injector + victim evidence */
+    fl_chk_state first;   /* checker result of the first run of the failing seed */
+    fl_chk_state rerun;   /* result of the re-run with the same seed (if first invalid) */
+    int weak_history;     /* 1: the history lacks fields the checker needs */
+    int ops_checked;      /* ops the checker consumed */
+    int ops_recorded;     /* ops the history holds */
+    int seeds_passed;     /* distinct seeds whose run was clean */
+    int seeds_required;   /* seeds the hardening budget needs (>= 3) */
 } fl_verdict_input;
 
 typedef struct fl_verdict_output {

@@ -33,7 +33,7 @@ static void append_line(fl_buf *b, json_t *o) {
 }
 
 void fl_exec_rec_op(fl_rec *h, int process, const char *type, json_t *op, const char *node,
-                   const char *error) {
+                    const char *error) {
     json_t *e = json_object();
     json_object_set_new(e, "process", json_integer(process));
     json_object_set_new(e, "type", json_string(type));
@@ -45,8 +45,8 @@ void fl_exec_rec_op(fl_rec *h, int process, const char *type, json_t *op, const 
     json_object_set_new(e, "time", json_integer(fl_exec_now_ns() - h->t0_ns));
     if (node) json_object_set_new(e, "node", json_string(node));
     if (error) json_object_set_new(e, "error", json_string(error));
-    json_object_set_new(e, "fault_epoch", h->fault_epoch ? json_integer(h->fault_epoch)
-                                                         : json_null());
+    json_object_set_new(e, "fault_epoch",
+                        h->fault_epoch ? json_integer(h->fault_epoch) : json_null());
     append_line(&h->events, e);
     json_decref(e);
     if (!strcmp(type, "invoke")) {
@@ -67,8 +67,8 @@ void fl_exec_rec_nemesis(fl_rec *h, const char *f, json_t *value) {
     json_object_set_new(e, "f", json_string(f));
     json_object_set_new(e, "value", value ? value : json_null());
     json_object_set_new(e, "time", json_integer(fl_exec_now_ns() - h->t0_ns));
-    json_object_set_new(e, "fault_epoch", h->fault_epoch ? json_integer(h->fault_epoch)
-                                                         : json_null());
+    json_object_set_new(e, "fault_epoch",
+                        h->fault_epoch ? json_integer(h->fault_epoch) : json_null());
     append_line(&h->events, e);
     append_line(&h->nemesis, e);
     json_decref(e);

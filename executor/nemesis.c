@@ -83,7 +83,7 @@ static int netem_works(char *reason, size_t cap) {
 }
 
 int fl_exec_nemesis_env_ok(const fl_scenario *sc, const fl_exec_nemesis_spec *ns, char *reason,
-                      size_t cap) {
+                           size_t cap) {
     switch (ns->kind) {
         case FL_NEM_KILL:
         case FL_NEM_RESTART:
@@ -249,7 +249,8 @@ void fl_exec_nemesis_begin(fl_fault *f, fl_cluster *c, fl_rec *h, fl_rng *rng, d
                 int rc = fl_exec_proc_signal(&nd->proc, SIGSTOP);
                 nd->paused = 1;
                 fl_buf_printf(&f->injector, "SIGSTOP to process group %d (n%d) at T+%.1fs: %s; ",
-                              (int)nd->proc.pid, f->victims[i], t, rc == 0 ? "delivered" : "failed");
+                              (int)nd->proc.pid, f->victims[i], t,
+                              rc == 0 ? "delivered" : "failed");
             }
             break;
         case FL_NEM_PARTITION:
@@ -276,7 +277,8 @@ void fl_exec_nemesis_begin(fl_fault *f, fl_cluster *c, fl_rec *h, fl_rng *rng, d
                 char txt[64];
                 snprintf(txt, sizeof txt, "%+.0f\n", ns->skew_s);
                 fl_error err;
-                int rc = nd->faketime_file[0] ? fl_exec_write_text(nd->faketime_file, txt, &err) : -1;
+                int rc =
+                    nd->faketime_file[0] ? fl_exec_write_text(nd->faketime_file, txt, &err) : -1;
                 fl_buf_printf(&f->injector, "libfaketime offset %+.0fs written for n%d: %s; ",
                               ns->skew_s, f->victims[i], rc == 0 ? "ok" : "failed");
                 if (nd->proc.pid && is_go_binary(nd->proc.pid))
@@ -337,8 +339,8 @@ void fl_exec_nemesis_tick(fl_fault *f, fl_cluster *c, fl_rec *h, double t) {
         }
     }
     /* partition: ask the cut node for its health from the middle of the window on */
-    if (f->active && f->spec->kind == FL_NEM_PARTITION && !f->peers_unreachable &&
-        !f->check.pid && f->checks_done < 6 && t > f->started + f->spec->duration_s / 2)
+    if (f->active && f->spec->kind == FL_NEM_PARTITION && !f->peers_unreachable && !f->check.pid &&
+        f->checks_done < 6 && t > f->started + f->spec->duration_s / 2)
         start_check(f, c, f->victims[0], 2);
     /* kill/restart: the new incarnation must answer its health check */
     if ((f->spec->kind == FL_NEM_KILL || f->spec->kind == FL_NEM_RESTART) && f->new_pid[0] &&
@@ -381,7 +383,8 @@ void fl_exec_nemesis_end(fl_fault *f, fl_cluster *c, fl_rec *h, double t) {
                 f->drops_after += fl_exec_netns_drop_packets(&c->net, v);
                 fl_exec_netns_heal(&c->net, v);
             }
-            fl_buf_printf(&f->injector, "DROP rule packet counters %lld -> %lld; healed at T+%.1fs; ",
+            fl_buf_printf(&f->injector,
+                          "DROP rule packet counters %lld -> %lld; healed at T+%.1fs; ",
                           f->drops_before, f->drops_after, t);
             break;
         case FL_NEM_CLOCK_SKEW:
@@ -436,12 +439,14 @@ void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h) {
     if (win < 0.5) win = 0.5;
     double before = f->started > 0.5 ? f->started : 0.5;
     int tb = count_in(h->timeout_at, h->ntimeout_at, 0, f->started);
-    int td = count_in(h->timeout_at, h->ntimeout_at, f->started, end + 1.0);
-    double rb = tb / before, rd = td / (win + 1.0);
+    double late = h->op_timeout_s + 0.5; /* an op sent in the window times out this late */
+    int td = count_in(h->timeout_at, h->ntimeout_at, f->started, end + late);
+    double rb = tb / before, rd = td / (win + late);
     int timeouts_rose = td > 0 && rd > rb;
     if (td > 0 || tb > 0)
-        fl_buf_printf(&f->victim, "client timeouts %.1f/s before -> %.1f/s in the window (%d ops); ",
-                      rb, rd, td);
+        fl_buf_printf(&f->victim,
+                      "client timeouts %.1f/s before -> %.1f/s in the window (%d ops); ", rb, rd,
+                      td);
     int injector = f->injector.len > 0 && !strstr(fl_buf_cstr(&f->injector), "FAILED");
     int victim = 0;
     switch (ns->kind) {
@@ -450,33 +455,50 @@ void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h) {
             for (int i = 0; i < f->nvictims; i++) {
                 int gone = f->old_pid[i] && kill(f->old_pid[i], 0) < 0 && errno == ESRCH;
                 if (gone) fl_buf_printf(&f->victim, "old pid %d is gone; ", (int)f->old_pid[i]);
-                victim = gone && f->new_pid[i] && f->new_pid[i] != f->old_pid[i] &&
-                         f->restarted_healthy;
+                victim =
+                    gone && f->new_pid[i] && f->new_pid[i] != f->old_pid[i] && f->restarted_healthy;
             }
             if (!victim)
                 snprintf(f->not_proven_reason, sizeof f->not_proven_reason,
                          "no new incarnation of the killed node answered its health check");
             break;
         case FL_NEM_PAUSE:
-            victim = f->state_t_seen;
-            if (!victim)
+            /* state T for the window, and a client-side effect: timeouts rose, or one of
+             * the plan's evidence entries for this fault matched (a paused replication
+             * link shows on the replica, not in client timeouts) */
+            victim = f->state_t_seen && (timeouts_rose || f->plan_evidence_matched);
+            if (!f->state_t_seen)
                 snprintf(f->not_proven_reason, sizeof f->not_proven_reason,
                          "the paused process was never seen in state T");
+            else if (!victim)
+                snprintf(f->not_proven_reason, sizeof f->not_proven_reason,
+                         "the process was in state T but no victim noticed: client timeouts "
+                         "did not rise and no evidence entry matched");
             break;
         case FL_NEM_PARTITION:
         case FL_NEM_LOSS:
             injector = injector && f->drops_after > f->drops_before;
-            victim = ns->kind == FL_NEM_LOSS ? f->drops_after > f->drops_before
-                                             : f->peers_unreachable || timeouts_rose;
+            if (ns->kind == FL_NEM_LOSS) {
+                double lb = mean_lat(h, 0, f->started), ld = mean_lat(h, f->started, end);
+                int slower = ld > lb * 1.2 && ld - lb > 0.002;
+                fl_buf_printf(&f->victim,
+                              "mean op latency %.1f ms before -> %.1f ms in the window; ",
+                              lb * 1000, ld * 1000);
+                victim = slower || timeouts_rose;
+            } else {
+                victim = f->peers_unreachable || timeouts_rose;
+            }
             if (!injector)
                 snprintf(f->not_proven_reason, sizeof f->not_proven_reason,
                          "the DROP rules' packet counters did not rise (%lld -> %lld): wrong "
                          "chain or no traffic",
                          f->drops_before, f->drops_after);
             else if (!victim)
-                snprintf(f->not_proven_reason, sizeof f->not_proven_reason,
-                         "no victim-side signal: the cut node kept passing its health check "
-                         "and client timeouts did not rise");
+                snprintf(f->not_proven_reason, sizeof f->not_proven_reason, "%s",
+                         ns->kind == FL_NEM_LOSS
+                             ? "no victim-side signal: client latency and timeouts did not rise"
+                             : "no victim-side signal: the cut node kept passing its health "
+                               "check and client timeouts did not rise");
             break;
         case FL_NEM_CLOCK_SKEW:
             victim = 0; /* only a plan evidence entry can show the victim's clock moved */

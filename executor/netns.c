@@ -62,6 +62,20 @@ int fl_exec_netns_probe(char *reason, size_t cap) {
 
 static int counter;
 
+/* Runs `ip [-n NS] -batch FILE` on the lines in `cmds` (one process instead of one per
+ * command). */
+static int ip_batch(fl_buf *log, const char *ns, const fl_buf *cmds) {
+    char path[] = "/tmp/faultline-ip-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) return -1;
+    ssize_t w = write(fd, cmds->data ? cmds->data : "", cmds->len);
+    close(fd);
+    int rc = w == (ssize_t)cmds->len ? 0 : -1;
+    if (rc == 0) rc = ns ? sh(log, "ip -n %s -batch %s", ns, path) : sh(log, "ip -batch %s", path);
+    unlink(path);
+    return rc;
+}
+
 int fl_exec_netns_setup(fl_netnet *nn, int nodes, fl_error *err) {
     memset(nn, 0, sizeof *nn);
     if (nodes > 15) nodes = 15;
@@ -69,40 +83,43 @@ int fl_exec_netns_setup(fl_netnet *nn, int nodes, fl_error *err) {
     snprintf(nn->prefix, sizeof nn->prefix, "fl%d%c", (int)getpid(), 'a' + counter++ % 26);
     snprintf(nn->hub_ns, sizeof nn->hub_ns, "%sh", nn->prefix);
     snprintf(nn->client_ns, sizeof nn->client_ns, "%sc", nn->prefix);
-    fl_buf log = FL_BUF_INIT;
-    int bad = 0;
+    fl_buf log = FL_BUF_INIT, root = FL_BUF_INIT, hub = FL_BUF_INIT, one = FL_BUF_INIT;
+    char ns[16][48], addr[16][32];
     fl_exec_netns_register(nn->hub_ns);
-    bad |= sh(&log, "ip netns add %s", nn->hub_ns) != 0;
-    bad |= sh(&log, "ip -n %s link add br0 type bridge", nn->hub_ns) != 0;
-    bad |= sh(&log, "ip -n %s link set br0 up", nn->hub_ns) != 0;
-    for (int i = 0; i <= nodes && !bad; i++) {
+    fl_buf_printf(&root, "netns add %s\n", nn->hub_ns);
+    fl_buf_puts(&hub, "link add br0 type bridge\nlink set br0 up\n");
+    for (int i = 0; i <= nodes; i++) {
         /* i < nodes: node i; i == nodes: the client namespace */
-        char ns[48], addr[32];
         if (i < nodes) {
-            snprintf(ns, sizeof ns, "%sn%d", nn->prefix, i + 1);
-            snprintf(addr, sizeof addr, "10.213.0.%d", 11 + i);
-            snprintf(nn->node_ns[i], sizeof nn->node_ns[i], "%s", ns);
-            snprintf(nn->addr[i], sizeof nn->addr[i], "%s", addr);
+            snprintf(ns[i], sizeof ns[i], "%sn%d", nn->prefix, i + 1);
+            snprintf(addr[i], sizeof addr[i], "10.213.0.%d", 11 + i);
+            snprintf(nn->node_ns[i], sizeof nn->node_ns[i], "%s", ns[i]);
+            snprintf(nn->addr[i], sizeof nn->addr[i], "%s", addr[i]);
         } else {
-            snprintf(ns, sizeof ns, "%s", nn->client_ns);
-            snprintf(addr, sizeof addr, "10.213.0.100");
-            snprintf(nn->client_addr, sizeof nn->client_addr, "%s", addr);
+            snprintf(ns[i], sizeof ns[i], "%s", nn->client_ns);
+            snprintf(addr[i], sizeof addr[i], "10.213.0.100");
+            snprintf(nn->client_addr, sizeof nn->client_addr, "%s", addr[i]);
         }
-        fl_exec_netns_register(ns);
-        char va[48], vb[48];
-        snprintf(va, sizeof va, "%sa%d", nn->prefix, i);
-        snprintf(vb, sizeof vb, "%sb%d", nn->prefix, i);
-        bad |= sh(&log, "ip netns add %s", ns) != 0;
-        bad |= sh(&log, "ip link add %s type veth peer name %s", va, vb) != 0;
-        bad |= sh(&log, "ip link set %s netns %s", va, nn->hub_ns) != 0;
-        bad |= sh(&log, "ip link set %s netns %s", vb, ns) != 0;
-        bad |= sh(&log, "ip -n %s link set %s master br0", nn->hub_ns, va) != 0;
-        bad |= sh(&log, "ip -n %s link set %s up", nn->hub_ns, va) != 0;
-        bad |= sh(&log, "ip -n %s link set %s name eth0", ns, vb) != 0;
-        bad |= sh(&log, "ip -n %s addr add %s/24 dev eth0", ns, addr) != 0;
-        bad |= sh(&log, "ip -n %s link set eth0 up", ns) != 0;
-        bad |= sh(&log, "ip -n %s link set lo up", ns) != 0;
+        fl_exec_netns_register(ns[i]);
+        fl_buf_printf(&root, "netns add %s\n", ns[i]);
+        fl_buf_printf(&root, "link add %sa%d type veth peer name %sb%d\n", nn->prefix, i,
+                      nn->prefix, i);
+        fl_buf_printf(&root, "link set %sa%d netns %s\n", nn->prefix, i, nn->hub_ns);
+        fl_buf_printf(&root, "link set %sb%d netns %s\n", nn->prefix, i, ns[i]);
+        fl_buf_printf(&hub, "link set %sa%d master br0\nlink set %sa%d up\n", nn->prefix, i,
+                      nn->prefix, i);
     }
+    int bad = ip_batch(&log, NULL, &root) != 0 || ip_batch(&log, nn->hub_ns, &hub) != 0;
+    for (int i = 0; i <= nodes && !bad; i++) {
+        fl_buf_reset(&one);
+        fl_buf_printf(&one, "link set %sb%d name eth0\naddr add %s/24 dev eth0\n", nn->prefix, i,
+                      addr[i]);
+        fl_buf_puts(&one, "link set eth0 up\nlink set lo up\n");
+        bad |= ip_batch(&log, ns[i], &one) != 0;
+    }
+    fl_buf_free(&root);
+    fl_buf_free(&hub);
+    fl_buf_free(&one);
     if (bad) {
         fl_error_set(err, NULL, 0, 0, "could not build the namespaces: %.700s", fl_buf_cstr(&log));
         fl_buf_free(&log);
@@ -192,8 +209,10 @@ void fl_exec_netns_reap_stale(void) {
         const char *n = e->d_name;
         if (strncmp(n, "fl", 2)) continue;
         const char *p = n + 2;
-        if (!strncmp(p, "probe", 5)) p += 5;
-        else if (!strncmp(p, "netem", 5)) p += 5;
+        if (!strncmp(p, "probe", 5))
+            p += 5;
+        else if (!strncmp(p, "netem", 5))
+            p += 5;
         char *end;
         long pid = strtol(p, &end, 10);
         if (end == p || pid <= 1) continue;

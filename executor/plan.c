@@ -25,8 +25,8 @@ static int line_of(const char *text, const char *key, const char *value, size_t 
         while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') q++;
         if (value) {
             if (*q == '"') q++;
-            if (strncmp(q, value, vl) != 0 || !(q[vl] == '"' || q[vl] == ',' || q[vl] == '}' ||
-                                                 isspace((unsigned char)q[vl])))
+            if (strncmp(q, value, vl) != 0 ||
+                !(q[vl] == '"' || q[vl] == ',' || q[vl] == '}' || isspace((unsigned char)q[vl])))
                 continue;
         }
         int line = 1;
@@ -74,8 +74,7 @@ static int get_str(ctx *c, json_t *obj, const char *k, char **out, const char *w
 }
 
 /* A number field (a numeric string is accepted); `def` when absent. */
-static int get_num(ctx *c, json_t *obj, const char *k, double def, double *out,
-                   const char *where) {
+static int get_num(ctx *c, json_t *obj, const char *k, double def, double *out, const char *where) {
     json_t *v = json_object_get(obj, k);
     *out = def;
     if (!v || json_is_null(v)) return 0;
@@ -98,10 +97,14 @@ static int parse_kind(const char *s, fl_nem_kind *k) {
     static const struct {
         const char *name;
         fl_nem_kind kind;
-    } kinds[] = {{"kill", FL_NEM_KILL},           {"crash", FL_NEM_KILL},
-                 {"restart", FL_NEM_RESTART},     {"pause", FL_NEM_PAUSE},
-                 {"partition", FL_NEM_PARTITION}, {"clock-skew", FL_NEM_CLOCK_SKEW},
-                 {"clock", FL_NEM_CLOCK_SKEW},    {"latency", FL_NEM_LATENCY},
+    } kinds[] = {{"kill", FL_NEM_KILL},
+                 {"crash", FL_NEM_KILL},
+                 {"restart", FL_NEM_RESTART},
+                 {"pause", FL_NEM_PAUSE},
+                 {"partition", FL_NEM_PARTITION},
+                 {"clock-skew", FL_NEM_CLOCK_SKEW},
+                 {"clock", FL_NEM_CLOCK_SKEW},
+                 {"latency", FL_NEM_LATENCY},
                  {"loss", FL_NEM_LOSS}};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (strcmp(s, kinds[i].name) == 0) {
@@ -127,8 +130,8 @@ static int parse_cluster(ctx *c, fl_scenario *s, json_t *cl) {
     s->nodes = (int)d;
     if (get_num(c, cl, "base_port", 0, &d, "run.cluster") < 0) return -1;
     if (d < 1024 || d > 65000)
-        return bad(c, "run.cluster.base_port: expected a port number in 1024..65000%s%s",
-                   NULL, NULL);
+        return bad(c, "run.cluster.base_port: expected a port number in 1024..65000%s%s", NULL,
+                   NULL);
     s->base_port = (int)d;
     if (get_num(c, cl, "port_stride", 10, &d, "run.cluster") < 0) return -1;
     s->port_stride = (int)d;
@@ -205,16 +208,18 @@ static int parse_nemesis(ctx *c, fl_scenario *s, json_t *arr) {
         json_decref(one);
         return r;
     }
-    if (!json_is_array(arr)) return bad(c, "run.nemesis: expected a list of faults%s%s", NULL, NULL);
+    if (!json_is_array(arr))
+        return bad(c, "run.nemesis: expected a list of faults%s%s", NULL, NULL);
     s->nemesis = fl_xcalloc(json_array_size(arr) + 1, sizeof *s->nemesis);
     size_t i;
     json_t *e;
     json_array_foreach(arr, i, e) {
-        fl_exec_nemesis_spec *n = &s->nemesis[s->nnemesis];
+        fl_exec_nemesis_spec *n = &s->nemesis[s->nnemesis++]; /* counted now: freed on error */
         n->line = c->line;
         if (!json_is_object(e)) return bad(c, "run.nemesis[]: expected an object%s%s", NULL, NULL);
         if (get_str(c, e, "kind", &n->kind_name, "run.nemesis[]") < 0) return -1;
-        if (!n->kind_name) return bad(c, "run.nemesis[].kind: expected a fault kind%s%s", NULL, NULL);
+        if (!n->kind_name)
+            return bad(c, "run.nemesis[].kind: expected a fault kind%s%s", NULL, NULL);
         if (parse_kind(n->kind_name, &n->kind) < 0)
             return bad(c,
                        "run.nemesis[].kind: '%s' is not one of kill, pause, restart, partition, "
@@ -242,7 +247,6 @@ static int parse_nemesis(ctx *c, fl_scenario *s, json_t *arr) {
         if (get_num(c, e, "delay_ms", 200, &d, "run.nemesis[]") < 0) return -1;
         n->delay_ms = (int)d;
         if (n->kind == FL_NEM_PARTITION || n->kind == FL_NEM_LOSS) s->needs_netns = 1;
-        s->nnemesis++;
     }
     return 0;
 }
@@ -254,7 +258,7 @@ static int parse_evidence(ctx *c, fl_scenario *s, json_t *arr) {
     size_t i;
     json_t *e;
     json_array_foreach(arr, i, e) {
-        fl_exec_evidence_spec *v = &s->evidence[s->nevidence];
+        fl_exec_evidence_spec *v = &s->evidence[s->nevidence++];
         v->line = c->line;
         if (!json_is_object(e)) return bad(c, "run.evidence[]: expected an object%s%s", NULL, NULL);
         if (get_str(c, e, "kind", &v->kind, "run.evidence[]") < 0) return -1;
@@ -273,7 +277,6 @@ static int parse_evidence(ctx *c, fl_scenario *s, json_t *arr) {
         double fi;
         if (get_num(c, e, "fault", 0, &fi, "run.evidence[]") < 0) return -1;
         v->fault = (int)fi;
-        s->nevidence++;
     }
     return 0;
 }
@@ -287,9 +290,11 @@ static int parse_run(ctx *c, fl_scenario *s, json_t *run) {
     if (parse_cluster(c, s, cl) < 0) return -1;
     json_t *client = json_object_get(run, "client");
     at_key(c, "client");
-    if (!json_is_object(client)) return bad(c, "run.client: expected an object with a command%s%s", NULL, NULL);
+    if (!json_is_object(client))
+        return bad(c, "run.client: expected an object with a command%s%s", NULL, NULL);
     if (get_str(c, client, "command", &s->client_cmd, "run.client") < 0) return -1;
-    if (!s->client_cmd) return bad(c, "run.client.command: expected the adapter command%s%s", NULL, NULL);
+    if (!s->client_cmd)
+        return bad(c, "run.client.command: expected the adapter command%s%s", NULL, NULL);
     if (get_num(c, client, "concurrency", 5, &d, "run.client") < 0) return -1;
     if (d < 1 || d > 64) return bad(c, "run.client.concurrency: expected 1..64%s%s", NULL, NULL);
     s->concurrency = (int)d;

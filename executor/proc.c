@@ -110,8 +110,7 @@ static void child_exec(const fl_spawn *s, int in_pipe[2], int out_pipe[2], int l
         snprintf(path, sizeof path, "/var/run/netns/%s", s->netns);
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
-            dprintf(log_fd >= 0 ? log_fd : 2, "faultline: cannot enter namespace %s\n",
-                    s->netns);
+            dprintf(log_fd >= 0 ? log_fd : 2, "faultline: cannot enter namespace %s\n", s->netns);
             _exit(126);
         }
         close(fd);
@@ -221,7 +220,7 @@ void fl_exec_proc_kill(fl_proc *p) {
 }
 
 int fl_exec_run_cmd(const char *cmd, const char *netns, char **env_extra, double timeout_s,
-               fl_buf *out) {
+                    fl_buf *out) {
     char tmpl[] = "/tmp/faultline-cmd-XXXXXX";
     int fd = mkstemp(tmpl);
     if (fd < 0) return -1;
@@ -232,7 +231,7 @@ int fl_exec_run_cmd(const char *cmd, const char *netns, char **env_extra, double
         unlink(tmpl);
         return -1;
     }
-    double deadline = fl_exec_now() + timeout_s;
+    double deadline = fl_exec_now() + timeout_s, nap = 0.0005;
     int rc = -1;
     for (;;) {
         if (fl_exec_proc_poll(&p)) {
@@ -244,7 +243,8 @@ int fl_exec_run_cmd(const char *cmd, const char *netns, char **env_extra, double
             rc = 124;
             break;
         }
-        fl_exec_sleep(0.01);
+        fl_exec_sleep(nap); /* short commands are answered in a few ms */
+        if (nap < 0.01) nap *= 2;
     }
     if (out) fl_file_read(tmpl, out, NULL);
     unlink(tmpl);

@@ -23,7 +23,7 @@ static void utc_now(char *buf, size_t cap, const char *fmt) {
 
 static const char *which(const char *prog, char *buf, size_t cap) {
     const char *dirs[] = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
-                          "/sbin", "/bin", NULL};
+                          "/sbin",           "/bin",           NULL};
     for (int i = 0; dirs[i]; i++) {
         snprintf(buf, cap, "%s/%s", dirs[i], prog);
         if (access(buf, X_OK) == 0) return buf;
@@ -46,6 +46,21 @@ void fl_exec_session_init(fl_session *s, const fl_plan *plan, const char *dir) {
     s->env = json_array();
     s->toolbox = json_array();
     char buf[600];
+    {
+        char dirbuf[900], cmd[1000];
+        snprintf(dirbuf, sizeof dirbuf, "%s", plan->path);
+        char *slash = strrchr(dirbuf, '/');
+        if (slash)
+            *slash = 0;
+        else
+            snprintf(dirbuf, sizeof dirbuf, ".");
+        snprintf(cmd, sizeof cmd, "git -C '%s' rev-parse HEAD 2>/dev/null", dirbuf);
+        fl_buf out = FL_BUF_INIT;
+        if (!strchr(dirbuf, '\'') && fl_exec_run_cmd(cmd, NULL, NULL, 3.0, &out) == 0 &&
+            out.len >= 40)
+            snprintf(s->commit, sizeof s->commit, "%.40s", out.data);
+        fl_buf_free(&out);
+    }
     const char *tools[] = {"faultline-adapter-etcd", "faultline-adapter-redis", "faultline-proxy"};
     for (int i = 0; i < 3; i++) {
         snprintf(buf, sizeof buf, "%s/%s", fl_exec_adapter_dir(), tools[i]);
@@ -62,21 +77,23 @@ void fl_exec_session_init(fl_session *s, const fl_plan *plan, const char *dir) {
                               {"tc", "traffic control (netem is absent on this kernel)"}};
     for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
         const char *p = which(progs[i][0], buf, sizeof buf);
-        if (p) json_array_append_new(s->toolbox, json_pack("{s:s,s:s}", "path", p, "role", progs[i][1]));
+        if (p)
+            json_array_append_new(s->toolbox,
+                                  json_pack("{s:s,s:s}", "path", p, "role", progs[i][1]));
     }
     char why[600];
     int ns = fl_exec_netns_probe(why, sizeof why) == 0;
     env_row(s->env, "network namespaces + iptables (partition, loss)", ns, ns ? "yes" : why,
             "probe: ip netns add + iptables -L");
     int ft = access("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", R_OK) == 0;
-    env_row(s->env, "libfaketime (clock-skew)", ft, ft ? "0.9.x" : "missing",
-            "Debian libfaketime");
+    env_row(s->env, "libfaketime (clock-skew)", ft, ft ? "0.9.x" : "missing", "Debian libfaketime");
     env_row(s->env, "root / CAP_NET_ADMIN", geteuid() == 0, geteuid() == 0 ? "uid 0" : "not root",
             "geteuid");
     env_row(s->env, "process control (kill, pause)", 1, "POSIX signals", "kernel");
 }
 
-void fl_exec_session_event(fl_session *s, const char *scenario, const char *event, const char *notes) {
+void fl_exec_session_event(fl_session *s, const char *scenario, const char *event,
+                           const char *notes) {
     char ts[32];
     utc_now(ts, sizeof ts, "%H:%M:%S");
     char clean[400];
@@ -140,15 +157,19 @@ static void write_session_log(fl_session *s) {
     fl_buf b = FL_BUF_INIT;
     fl_buf_printf(&b, "# Session log: %s @ %s\n\n", s->plan->slug, s->started);
     json_t *sut = json_object_get(s->plan->root, "sut");
-    fl_buf_printf(&b, "- SUT: %s\n- Plan: %s\n- Commit under test: %s\n- Session dir: %s\n"
-                      "- Operator: faultline run\n\n",
+    fl_buf_printf(&b,
+                  "- SUT: %s\n- Plan: %s\n- Commit under test: %s\n- Session dir: %s\n"
+                  "- Operator: faultline run\n\n",
                   json_is_string(sut) ? json_string_value(sut) : "(not named in the plan)",
-                  s->plan->path, "(not recorded)", s->dir);
+                  s->plan->path, s->commit[0] ? s->commit : "(the plan is not in a git repository)",
+                  s->dir);
     fl_buf_puts(&b, "## Toolbox discovered\n\n");
     json_t *t;
     size_t i;
-    json_array_foreach(s->toolbox, i, t) fl_buf_printf(&b, "- %s — %s\n", str(t, "path"), str(t, "role"));
-    fl_buf_puts(&b, "\n## Environment capability matrix\n\n| Requirement | Present? | Version | Source |\n|---|---|---|---|\n");
+    json_array_foreach(s->toolbox, i, t)
+        fl_buf_printf(&b, "- %s — %s\n", str(t, "path"), str(t, "role"));
+    fl_buf_puts(&b, "\n## Environment capability matrix\n\n| Requirement | Present? | Version | "
+                    "Source |\n|---|---|---|---|\n");
     json_array_foreach(s->env, i, t) {
         fl_buf_printf(&b, "| %s | %s | ", str(t, "requirement"),
                       json_is_true(json_object_get(t, "present")) ? "yes" : "no");
@@ -160,9 +181,12 @@ static void write_session_log(fl_session *s) {
                     "- [x] observability live (node stdout/stderr captured in logs/)\n"
                     "- [x] baseline captured (client timeouts and latencies before each fault)\n"
                     "- [x] fault plane verified (capability probes above)\n");
-    fl_buf_puts(&b, "\n## Scenario timeline\n\n| Time (UTC) | Scenario | Event | Notes |\n|---|---|---|---|\n");
+    fl_buf_puts(
+        &b,
+        "\n## Scenario timeline\n\n| Time (UTC) | Scenario | Event | Notes |\n|---|---|---|---|\n");
     fl_buf_puts(&b, fl_buf_cstr(&s->timeline));
-    fl_buf_puts(&b, "\n## Scenario verdicts\n\n| Scenario / arm | Budget tier met | Verdict | Notes |\n|---|---|---|---|\n");
+    fl_buf_puts(&b, "\n## Scenario verdicts\n\n| Scenario / arm | Budget tier met | Verdict | "
+                    "Notes |\n|---|---|---|---|\n");
     json_t *v;
     json_array_foreach(s->scenarios, i, v) {
         fl_buf_printf(&b, "| %s | %s | %s | ", str(v, "scenario"), str(v, "budget_tier_met"),
@@ -183,9 +207,11 @@ static void write_session_log(fl_session *s) {
 
 static void write_report_md(fl_session *s) {
     fl_buf b = FL_BUF_INIT;
-    fl_buf_printf(&b, "# Findings: %s @ %s\n\nPlan: %s\nCommit under test: (not recorded)\n"
-                      "Session dir: %s\n\n",
-                  s->plan->slug, s->started, s->plan->path, s->dir);
+    fl_buf_printf(&b,
+                  "# Findings: %s @ %s\n\nPlan: %s\nCommit under test: %s\n"
+                  "Session dir: %s\n\n",
+                  s->plan->slug, s->started, s->plan->path,
+                  s->commit[0] ? s->commit : "(the plan is not in a git repository)", s->dir);
     size_t i;
     json_t *v;
     int fails = 0, passes = 0, inc = 0;
@@ -195,12 +221,15 @@ static void write_report_md(fl_session *s) {
         passes += !strncmp(vd, "PASS", 4);
         inc += strncmp(vd, "FAIL", 4) && strncmp(vd, "PASS", 4);
     }
-    fl_buf_printf(&b, "## Summary\n\n**%s** — %d oracle violation%s found; %d pass%s; %d "
-                      "inconclusive, partial or not run.\n\n",
+    fl_buf_printf(&b,
+                  "## Summary\n\n**%s** — %d oracle violation%s found; %d pass%s; %d "
+                  "inconclusive, partial or not run.\n\n",
                   s->verdict ? s->verdict : "IN PROGRESS", fails, fails == 1 ? "" : "s", passes,
                   passes == 1 ? "" : "es", inc);
-    fl_buf_puts(&b, "## Scenario results\n\n| ID | Scenario | Verdict | Oracle | Oracle execution "
-                    "evidence | Nemesis landing evidence | Artifact link |\n|---|---|---|---|---|---|---|\n");
+    fl_buf_puts(
+        &b,
+        "## Scenario results\n\n| ID | Scenario | Verdict | Oracle | Oracle execution "
+        "evidence | Nemesis landing evidence | Artifact link |\n|---|---|---|---|---|---|---|\n");
     json_array_foreach(s->scenarios, i, v) {
         json_t *chk = json_object_get(v, "checker");
         fl_buf_printf(&b, "| %s | ", str(v, "scenario"));
@@ -229,8 +258,9 @@ static void write_report_md(fl_session *s) {
         free(cl);
         fl_buf_printf(&b, "- What happened: %s\n", str(v, "oracle_evidence"));
         json_t *seeds = json_object_get(v, "seeds");
-        fl_buf_printf(&b, "- Reproducer: `faultline run %s --scenario %s --seed %lld` (not "
-                          "minimised)\n",
+        fl_buf_printf(&b,
+                      "- Reproducer: `faultline run %s --scenario %s --seed %lld` (not "
+                      "minimised)\n",
                       s->plan->path, str(v, "scenario"),
                       (long long)json_integer_value(json_array_get(seeds, 0)));
         fl_buf_printf(&b, "- Reduction classification: %s\n", str(v, "blame"));
@@ -264,11 +294,14 @@ static void write_report_md(fl_session *s) {
             json_t *closes = json_object_get(s->plan->scenarios[k].json, "closes");
             size_t j;
             json_t *c;
-            json_array_foreach(closes, j, c) if (!strcmp(json_string_value(c) ? json_string_value(c) : "", hid)) {
+            json_array_foreach(
+                closes, j, c) if (!strcmp(json_string_value(c) ? json_string_value(c) : "", hid)) {
                 const char *vd = "not run in this session";
                 size_t q;
                 json_t *sv;
-                json_array_foreach(s->scenarios, q, sv) if (!strcmp(str(sv, "scenario"), s->plan->scenarios[k].id)) vd = str(sv, "verdict");
+                json_array_foreach(s->scenarios, q,
+                                   sv) if (!strcmp(str(sv, "scenario"), s->plan->scenarios[k].id))
+                    vd = str(sv, "verdict");
                 fl_buf_printf(&b, "%s%s → %s", any++ ? "; " : "", s->plan->scenarios[k].id, vd);
             }
         }
@@ -278,27 +311,37 @@ static void write_report_md(fl_session *s) {
                     "fairness scenarios in this plan.\n\n## Release-budget disclosures\n\n");
     int disclosed = 0;
     for (int k = 0; k < s->plan->n; k++) {
-        json_t *rel = json_object_get(json_object_get(s->plan->scenarios[k].json, "budgets"), "release");
+        json_t *rel =
+            json_object_get(json_object_get(s->plan->scenarios[k].json, "budgets"), "release");
         if (json_is_string(rel) && strstr(json_string_value(rel), "not provided")) {
-            if (!disclosed++) fl_buf_puts(&b, "| Scenario | Reason release budget was not provided | Revisit when |\n|---|---|---|\n");
+            if (!disclosed++)
+                fl_buf_puts(&b, "| Scenario | Reason release budget was not provided | Revisit "
+                                "when |\n|---|---|---|\n");
             fl_buf_printf(&b, "| %s | ", s->plan->scenarios[k].id);
             md_cell(&b, json_string_value(rel));
             fl_buf_puts(&b, " | see reason |\n");
         }
     }
     if (!disclosed) fl_buf_puts(&b, "All scenarios declared a concrete release budget.\n");
-    fl_buf_puts(&b, "\n## Adequacy assessment vs the plan's coverage argument\n\n| Claim | Plan's "
-                    "adequacy argument | What actually ran | Adequacy after this run |\n|---|---|---|---|\n");
+    fl_buf_puts(
+        &b,
+        "\n## Adequacy assessment vs the plan's coverage argument\n\n| Claim | Plan's "
+        "adequacy argument | What actually ran | Adequacy after this run |\n|---|---|---|---|\n");
     json_t *ad;
     json_array_foreach(json_object_get(s->plan->root, "adequacy"), i, ad) {
         fl_buf_printf(&b, "| %s | ", str(ad, "claim"));
         md_cell(&b, str(ad, "why_sufficient")[0] ? str(ad, "why_sufficient") : str(ad, "argument"));
-        fl_buf_puts(&b, " | see Scenario results | unchanged unless a scenario above fell short |\n");
+        fl_buf_puts(&b,
+                    " | see Scenario results | unchanged unless a scenario above fell short |\n");
     }
-    fl_buf_printf(&b, "\n## Confidence delta\n\n%s relative to the plan's confidence statement: %s\n",
-                  fails ? "Less" : passes ? "More" : "Unchanged",
-                  fails ? "a scenario failed." : passes ? "scenarios passed with cited evidence."
-                                                        : "no scenario passed.");
+    fl_buf_printf(&b,
+                  "\n## Confidence delta\n\n%s relative to the plan's confidence statement: %s\n",
+                  fails    ? "Less"
+                  : passes ? "More"
+                           : "Unchanged",
+                  fails    ? "a scenario failed."
+                  : passes ? "scenarios passed with cited evidence."
+                           : "no scenario passed.");
     fl_buf_puts(&b, "\n## Green-but-broken check\n\n");
     json_array_foreach(s->scenarios, i, v) {
         const char *vd = str(v, "verdict");
@@ -306,18 +349,27 @@ static void write_report_md(fl_session *s) {
         int landed = 1;
         size_t k;
         json_t *l;
-        json_array_foreach(json_object_get(v, "landing_evidence"), k, l) landed &= json_is_true(json_object_get(l, "proven"));
+        json_array_foreach(json_object_get(v, "landing_evidence"), k, l) landed &=
+            json_is_true(json_object_get(l, "proven"));
         fl_buf_printf(&b, "### %s\n\n", str(v, "scenario"));
-        fl_buf_printf(&b, "- [%c] 1. workload ran for its duration at its rate (%s)\n", ran ? 'x' : ' ', ran ? "see runs in verdict.json" : "did not run");
-        fl_buf_printf(&b, "- [%c] 2. oracle ran on every cycle: %s\n", ran ? 'x' : ' ', str(v, "oracle_evidence"));
-        fl_buf_printf(&b, "- [%c] 3. fault injected, injector and victim evidence cited\n", ran && landed ? 'x' : ' ');
-        fl_buf_printf(&b, "- [%c] 4. fault did not silently no-op (counters, PIDs, states)\n", ran && landed ? 'x' : ' ');
+        fl_buf_printf(&b, "- [%c] 1. workload ran for its duration at its rate (%s)\n",
+                      ran ? 'x' : ' ', ran ? "see runs in verdict.json" : "did not run");
+        fl_buf_printf(&b, "- [%c] 2. oracle ran on every cycle: %s\n", ran ? 'x' : ' ',
+                      str(v, "oracle_evidence"));
+        fl_buf_printf(&b, "- [%c] 3. fault injected, injector and victim evidence cited\n",
+                      ran && landed ? 'x' : ' ');
+        fl_buf_printf(&b, "- [%c] 4. fault did not silently no-op (counters, PIDs, states)\n",
+                      ran && landed ? 'x' : ' ');
         fl_buf_puts(&b, "- [x] 5. monotonic clock for every timestamp\n");
-        fl_buf_printf(&b, "- [%c] 6. budget tier met: %s\n", ran ? 'x' : ' ', str(v, "budget_tier_met"));
-        fl_buf_puts(&b, "- [x] 7. no swallowed errors: every error kept in the history's `error`\n");
-        fl_buf_printf(&b, "- [%c] 8. recovery completed (restarted nodes answered health)\n", ran && landed ? 'x' : ' ');
+        fl_buf_printf(&b, "- [%c] 6. budget tier met: %s\n", ran ? 'x' : ' ',
+                      str(v, "budget_tier_met"));
+        fl_buf_puts(&b,
+                    "- [x] 7. no swallowed errors: every error kept in the history's `error`\n");
+        fl_buf_printf(&b, "- [%c] 8. recovery completed (restarted nodes answered health)\n",
+                      ran && landed ? 'x' : ' ');
         fl_buf_puts(&b, "- [x] 9. baseline fair: same harness for every seed\n");
-        fl_buf_printf(&b, "- [%c] 10. more than one seed\n\n", json_array_size(json_object_get(v, "seeds")) > 1 ? 'x' : ' ');
+        fl_buf_printf(&b, "- [%c] 10. more than one seed\n\n",
+                      json_array_size(json_object_get(v, "seeds")) > 1 ? 'x' : ' ');
     }
     char path[900];
     snprintf(path, sizeof path, "%s/report.md", s->dir);
@@ -332,11 +384,16 @@ static const char *sarif_level(const char *v) {
 }
 
 static void write_sarif(fl_session *s) {
-    static const char *verdicts[] = {"PASS-smoke", "PASS-hardening", "FAIL-reproducible",
-                                     "FAIL-nondeterministic", "INCONCLUSIVE-env",
+    static const char *verdicts[] = {"PASS-smoke",
+                                     "PASS-hardening",
+                                     "FAIL-reproducible",
+                                     "FAIL-nondeterministic",
+                                     "INCONCLUSIVE-env",
                                      "INCONCLUSIVE-oracle-too-weak",
-                                     "INCONCLUSIVE-fault-not-proven", "PARTIAL-surface",
-                                     "PARTIAL-model", "NOT-RUN"};
+                                     "INCONCLUSIVE-fault-not-proven",
+                                     "PARTIAL-surface",
+                                     "PARTIAL-model",
+                                     "NOT-RUN"};
     json_t *rules = json_array();
     for (int i = 0; i < 10; i++) {
         char text[200];
@@ -354,6 +411,11 @@ static void write_sarif(fl_session *s) {
     size_t i;
     json_t *v;
     const char *uri = s->plan->path;
+    char cwd[600];
+    if (uri[0] == '/' && getcwd(cwd, sizeof cwd)) { /* relative to where faultline ran */
+        size_t n = strlen(cwd);
+        if (!strncmp(uri, cwd, n) && uri[n] == '/') uri += n + 1;
+    }
     while (uri[0] == '.' && uri[1] == '/') uri += 2;
     json_array_foreach(s->scenarios, i, v) {
         const char *vd = str(v, "verdict");
@@ -374,15 +436,14 @@ static void write_sarif(fl_session *s) {
             results,
             json_pack("{s:s,s:i,s:s,s:{s:s},s:[{s:{s:{s:s,s:s},s:{s:i,s:i}}}],s:{s:s}}", "ruleId",
                       vd, "ruleIndex", idx, "level", sarif_level(vd), "message", "text", msg,
-                      "locations", "physicalLocation", "artifactLocation", "uri", uri,
-                      "uriBaseId", "%SRCROOT%", "region", "startLine", line, "startColumn", 1,
+                      "locations", "physicalLocation", "artifactLocation", "uri", uri, "uriBaseId",
+                      "%SRCROOT%", "region", "startLine", line, "startColumn", 1,
                       "partialFingerprints", "faultlineScenario/v1", fp));
     }
-    json_t *sarif = json_pack(
-        "{s:s,s:s,s:[{s:{s:{s:s,s:s,s:o}},s:s,s:o}]}", "$schema",
-        "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool",
-        "driver", "name", "faultline", "version", "0.1.0", "rules", rules, "columnKind",
-        "utf16CodeUnits", "results", results);
+    json_t *sarif = json_pack("{s:s,s:s,s:[{s:{s:{s:s,s:s,s:o}},s:s,s:o}]}", "$schema",
+                              "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0",
+                              "runs", "tool", "driver", "name", "faultline", "version", "0.1.0",
+                              "rules", rules, "columnKind", "utf16CodeUnits", "results", results);
     char path[900];
     snprintf(path, sizeof path, "%s/report.sarif", s->dir);
     fl_exec_write_json(path, sarif, NULL);
@@ -390,10 +451,11 @@ static void write_sarif(fl_session *s) {
 }
 
 void fl_exec_session_write(fl_session *s) {
-    json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O,s:O}", "session_verdict",
+    json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:O,s:O}", "session_verdict",
                           s->verdict ? s->verdict : "IN-PROGRESS", "plan", s->plan->path, "slug",
-                          s->plan->slug, "started", s->started, "session_dir", s->dir,
-                          "environment", s->env, "scenarios", s->scenarios);
+                          s->plan->slug, "started", s->started, "session_dir", s->dir, "commit",
+                          s->commit[0] ? s->commit : NULL, "environment", s->env, "scenarios",
+                          s->scenarios);
     char path[900];
     snprintf(path, sizeof path, "%s/report.json", s->dir);
     fl_exec_write_json(path, r, NULL);

@@ -84,7 +84,8 @@ static const char *blame(const fl_scenario *sc, const fl_seed_run *first, const 
     }
     json_t *cj = first->checker_json;
     json_t *an = json_object_get(cj, "anomalies");
-    snprintf(b, sizeof b, "%s found %zu anomal%s in a history recorded against the real %s",
+    snprintf(b, sizeof b,
+             "%s found %zu anomal%s in a history recorded against the real system (scenario %s)",
              json_string_value(json_object_get(cj, "checker"))
                  ? json_string_value(json_object_get(cj, "checker"))
                  : "the checker",
@@ -93,10 +94,10 @@ static const char *blame(const fl_scenario *sc, const fl_seed_run *first, const 
              sc->name ? sc->name : sc->id);
     json_array_append_new(reasons, json_string(b));
     json_array_append_new(
-        reasons, json_string(reproduced
-                                 ? "reproduced on a re-run with the same seed, config and fault "
-                                   "schedule"
-                                 : "not reproduced on the same-seed re-run: timing-dependent"));
+        reasons,
+        json_string(reproduced ? "reproduced on a re-run with the same seed, config and fault "
+                                 "schedule"
+                               : "not reproduced on the same-seed re-run: timing-dependent"));
     json_array_append_new(reasons,
                           json_string("the adapter spoke the protocol cleanly (0 malformed "
                                       "replies) and every op it sent is one the SUT accepts"));
@@ -104,6 +105,70 @@ static const char *blame(const fl_scenario *sc, const fl_seed_run *first, const 
         reasons, json_string("the checker's counterexample shows a read the SUT served that "
                              "no order of the completed writes explains"));
     return "SUT";
+}
+
+/* The history lines around the checker's failing op: for a read, the writes to the same key
+ * that had completed before the read was invoked (what a stale read missed). Returns a new
+ * object or NULL. */
+static json_t *stale_context(const char *history_path, json_t *cx) {
+    json_t *fop = json_object_get(cx, "failing_op");
+    int inv = (int)json_integer_value(json_object_get(fop, "invoke_line"));
+    int comp = (int)json_integer_value(json_object_get(fop, "complete_line"));
+    if (inv < 1) return NULL;
+    fl_buf text = FL_BUF_INIT;
+    if (fl_file_read(history_path, &text, NULL) < 0) return NULL;
+    json_t *lines = json_array(); /* completed writes before the invoke, in order */
+    json_t *read = NULL;
+    int line = 0;
+    char *save = NULL;
+    json_t *key = json_object_get(fop, "key");
+    for (char *l = strtok_r(text.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        line++;
+        if (line > comp && comp > 0) break;
+        json_t *e = json_loads(l, 0, NULL);
+        if (!e) continue;
+        const char *f = json_string_value(json_object_get(e, "f"));
+        const char *type = json_string_value(json_object_get(e, "type"));
+        int same_key = !key || json_equal(key, json_object_get(e, "key"));
+        if (line == comp) {
+            read = json_incref(e);
+        } else if (line < inv && same_key && type && !strcmp(type, "ok") && f &&
+                   (!strcmp(f, "write") || !strcmp(f, "cas") || !strcmp(f, "put"))) {
+            json_object_set_new(e, "line", json_integer(line));
+            json_array_append(lines, e);
+            if (json_array_size(lines) > 3) json_array_remove(lines, 0);
+        }
+        json_decref(e);
+    }
+    fl_buf_free(&text);
+    if (!read) {
+        json_decref(lines);
+        return NULL;
+    }
+    json_object_set_new(read, "line", json_integer(comp));
+    json_t *ctx = json_pack("{s:o,s:o}", "failing_completion", read,
+                            "writes_completed_before_its_invoke", lines);
+    json_t *last = json_array_get(lines, json_array_size(lines) - 1);
+    const char *f = json_string_value(json_object_get(read, "f"));
+    if (last && f && (!strcmp(f, "read") || !strcmp(f, "get"))) {
+        json_t *w = json_object_get(last, "value");
+        if (json_is_array(w)) w = json_array_get(w, 1);
+        char *wv = json_dumps(w, JSON_ENCODE_ANY),
+             *rv = json_dumps(json_object_get(read, "value"), JSON_ENCODE_ANY);
+        char msg[512];
+        snprintf(msg, sizeof msg,
+                 "stale read: history line %d read %s from node %s, but the write of %s at line %d "
+                 "had completed before that read was invoked (line %d)",
+                 comp, rv ? rv : "?",
+                 json_string_value(json_object_get(read, "node"))
+                     ? json_string_value(json_object_get(read, "node"))
+                     : "?",
+                 wv ? wv : "?", (int)json_integer_value(json_object_get(last, "line")), inv);
+        free(wv);
+        free(rv);
+        json_object_set_new(ctx, "summary", json_string(msg));
+    }
+    return ctx;
 }
 
 typedef struct scen_result {
@@ -147,9 +212,10 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
     in.attempted = 1;
     in.faults_scheduled = sc->nnemesis;
     in.seeds_required = sc->nnemesis ? (sc->seeds < 3 ? 3 : sc->seeds) : 1;
+    int nseeds = sc->nnemesis ? sc->seeds : 1; /* fewer than 3 can only reach PARTIAL-model */
     long long seed = o->seed >= 0 ? o->seed : sc->seed;
     int primary = 0, failing = -1, reproduced = 0;
-    for (int k = 0; k < in.seeds_required && nr < 10; k++, seed++) {
+    for (int k = 0; k < nseeds && nr < 10; k++, seed++) {
         char dir[1000];
         snprintf(dir, sizeof dir, "%s/run-%d-seed-%lld", sdir, nr + 1, seed);
         progress(o->progress, "  %s seed %lld (run %d)\n", sc->id, seed, nr + 1);
@@ -165,12 +231,13 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             break;
         }
         if (r->error[0]) {
-            json_array_append_new(reasons, json_string(r->error));
+            if (!r->env_gap) json_array_append_new(reasons, json_string(r->error));
             if (!r->ran) in.env_gap = 1;
             break;
         }
-        progress(o->progress, "    checker: %s; faults proven %d/%d\n", chk_name(r->chk),
-                 r->faults_proven, r->faults_scheduled);
+        progress(
+            o->progress, "    checker: %s; faults proven %d/%d; workload %.1fs + overhead %.1fs\n",
+            chk_name(r->chk), r->faults_proven, r->faults_scheduled, r->workload_s, r->overhead_s);
         if (r->chk == FL_CHK_INVALID) {
             failing = nr - 1;
             primary = failing;
@@ -178,7 +245,8 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             /* re-run with the same seed */
             snprintf(dir, sizeof dir, "%s/run-%d-seed-%lld-rerun", sdir, nr + 1, seed);
             progress(o->progress, "  %s re-run of seed %lld\n", sc->id, seed);
-            fl_exec_session_event(ses, sc->id, "re-run with the same seed", dir + strlen(session_dir) + 1);
+            fl_exec_session_event(ses, sc->id, "re-run with the same seed",
+                                  dir + strlen(session_dir) + 1);
             fl_seed_run *rr = &rs[nr++];
             fl_exec_seed_run_exec(sc, seed, dir, o->progress, rr);
             json_array_append_new(runs, run_summary(rr, session_dir));
@@ -194,6 +262,7 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             int oc = json_count(r->checker_json, "ops");
             in.ops_checked = oc < 0 ? (r->chk == FL_CHK_NOT_RUN ? 0 : r->ops) : oc;
             in.weak_history = r->weak_history;
+            if (r->weak_history) json_array_append_new(reasons, json_string(r->weak_reason));
         }
         if (r->chk != FL_CHK_VALID) {
             if (k > 0 && in.first == FL_CHK_VALID) in.first = r->chk;
@@ -222,33 +291,49 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
     if (!strncmp(vo.verdict, "FAIL", 4))
         bl = blame(sc, &rs[failing], nr > failing + 1 ? &rs[failing + 1] : NULL, reproduced,
                    breasons);
+    const char *cause = json_string_value(json_object_get(pr->checker_json, "cause"));
+    if (cause && pr->chk == FL_CHK_UNKNOWN) {
+        char cb[400];
+        snprintf(cb, sizeof cb, "the checker answered unknown: %s", cause);
+        json_array_append_new(reasons, json_string(cb));
+    }
     json_array_insert_new(reasons, 0, json_string(vo.reason));
     char *oe = oracle_evidence(sc, pr, in.seeds_passed);
     if (pr->ran) link_primary(sdir, pr);
-    json_t *v = json_pack(
-        "{s:s,s:s,s:s,s:o,s:o,s:s,s:o,s:s,s:o,s:o}", "scenario", sc->id, "name",
-        sc->name ? sc->name : sc->id, "verdict", vo.verdict, "blame",
-        bl ? json_string(bl) : json_null(), "blame_reasons", breasons, "budget_tier_met",
-        vo.budget_tier_met, "seeds", seeds, "oracle_evidence", oe, "landing_evidence", landing,
-        "reasons", reasons);
+    json_t *v = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:o,s:s,s:o,s:o}", "scenario", sc->id, "name",
+                          sc->name ? sc->name : sc->id, "verdict", vo.verdict, "blame",
+                          bl ? json_string(bl) : json_null(), "blame_reasons", breasons,
+                          "budget_tier_met", vo.budget_tier_met, "seeds", seeds, "oracle_evidence",
+                          oe, "landing_evidence", landing, "reasons", reasons);
     free(oe);
-    json_object_set_new(v, "checker", json_pack("{s:s?,s:s}", "name", sc->checker_name, "model",
-                                                sc->checker_model ? sc->checker_model : sc->model));
+    json_object_set_new(v, "checker",
+                        json_pack("{s:s?,s:s}", "name", sc->checker_name, "model",
+                                  sc->checker_model ? sc->checker_model : sc->model));
     json_t *cx = json_object_get(pr->checker_json, "counterexample");
-    if (cx && !json_is_null(cx) && bl) json_object_set(v, "counterexample", cx);
+    if (cx && !json_is_null(cx) && bl) {
+        json_t *copy = json_deep_copy(cx);
+        char hp[1000];
+        snprintf(hp, sizeof hp, "%s/history.jsonl", pr->dir);
+        json_t *ctx = stale_context(hp, cx);
+        if (ctx) {
+            json_t *sum = json_object_get(ctx, "summary");
+            if (sum) json_array_append(breasons, sum);
+            json_object_set_new(copy, "history_context", ctx);
+        }
+        json_object_set_new(v, "counterexample", copy);
+    }
     json_object_set_new(
         v, "artifacts",
-        json_pack("{s:s,s:s,s:s,s:s,s:o}", "history",
-                  pr->ran ? "history.jsonl" : "", "nemesis", pr->ran ? "nemesis.jsonl" : "",
-                  "checker", pr->ran ? "checker.json" : "", "logs", pr->ran ? "logs/" : "",
-                  "runs", runs));
+        json_pack("{s:s,s:s,s:s,s:s,s:o}", "history", pr->ran ? "history.jsonl" : "", "nemesis",
+                  pr->ran ? "nemesis.jsonl" : "", "checker", pr->ran ? "checker.json" : "", "logs",
+                  pr->ran ? "logs/" : "", "runs", runs));
     double overhead = 0, workload = 0;
     for (int i = 0; i < nr; i++) {
         overhead += rs[i].overhead_s;
         workload += rs[i].workload_s;
     }
-    json_object_set_new(v, "timing", json_pack("{s:f,s:f}", "workload_s", workload, "overhead_s",
-                                               overhead));
+    json_object_set_new(v, "timing",
+                        json_pack("{s:f,s:f}", "workload_s", workload, "overhead_s", overhead));
     char path[1000];
     snprintf(path, sizeof path, "%s/verdict.json", sdir);
     fl_exec_write_json(path, v, NULL);
@@ -320,7 +405,7 @@ int fl_exec_run(const fl_run_options *o, int *exit_code, fl_error *err) {
         progress(o->progress, "%s: %s — %s\n", sc->id, verdict,
                  json_string_value(json_array_get(json_object_get(v, "reasons"), 0)));
         fl_exec_session_event(&ses, sc->id, verdict,
-                         json_string_value(json_array_get(json_object_get(v, "reasons"), 0)));
+                              json_string_value(json_array_get(json_object_get(v, "reasons"), 0)));
         if (!strcmp(verdict, "NOT-RUN")) {
             char sdir[900], path[1000];
             snprintf(sdir, sizeof sdir, "%s/scenarios/%s", dir, sc->id);

@@ -49,7 +49,10 @@ static void complete(loop *L, fl_client *cl, const char *type, json_t *value, co
     } else {
         fl_exec_rec_op(L->h, cl->process, type, op, node, error);
     }
-    if (strcmp(type, "info")) fl_exec_rec_note_latency(L->h, since(L), fl_exec_now() - cl->sent_at);
+    /* latency samples are placed at the op's invoke, so a slow op counts in the window it
+     * was sent in */
+    if (strcmp(type, "info"))
+        fl_exec_rec_note_latency(L->h, cl->sent_at - L->t0, fl_exec_now() - cl->sent_at);
     json_decref(cl->op);
     cl->op = NULL;
     cl->busy = 0;
@@ -230,7 +233,7 @@ static void run_workload(loop *L, fl_fault *faults, fl_exec_evidence_state *ev, 
 }
 
 void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *dir, FILE *prog,
-                      fl_seed_run *out) {
+                           fl_seed_run *out) {
     memset(out, 0, sizeof *out);
     out->seed = seed;
     snprintf(out->dir, sizeof out->dir, "%s", dir);
@@ -274,6 +277,7 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
              c.use_netns ? " (in network namespaces)" : "");
     fl_rec h;
     fl_exec_rec_init(&h);
+    h.op_timeout_s = sc->op_timeout_ms / 1000.0;
     loop L = {sc, &c, &h, fl_xcalloc((size_t)sc->concurrency, sizeof(fl_client)), 0, "", 0, 0};
     snprintf(L.log_dir, sizeof L.log_dir, "%s", logs);
     for (int i = 0; i < sc->concurrency; i++) {
@@ -282,6 +286,19 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
             break;
         }
     }
+    /* an adapter that dies at once (command not found, bad flags) is an environment gap, not
+     * a stream of unknown outcomes */
+    fl_exec_sleep(0.05);
+    for (int i = 0; i < sc->concurrency && !out->error[0]; i++)
+        if (fl_exec_proc_poll(&L.clients[i].proc)) {
+            int st = L.clients[i].proc.status;
+            out->env_gap = 1;
+            snprintf(out->env_reason, sizeof out->env_reason,
+                     "the client adapter `%s` exited at start (%s %d); see logs/clients.log",
+                     sc->client_cmd, WIFEXITED(st) ? "status" : "signal",
+                     WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+            snprintf(out->error, sizeof out->error, "%s", out->env_reason);
+        }
     fl_fault *faults = fl_xcalloc((size_t)sc->nnemesis + 1, sizeof *faults);
     for (int i = 0; i < sc->nnemesis; i++) {
         faults[i].spec = &sc->nemesis[i];
@@ -336,11 +353,15 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
         int evidence_ok = 1;
         for (int k = 0; k < sc->nevidence; k++)
             if (ev[k].spec->fault == i) {
-                json_array_append_new(evs, json_pack("{s:s,s:b,s:s}", "kind", ev[k].spec->kind,
-                                                     "matched", ev[k].matched, "detail",
-                                                     ev[k].detail));
-                if (!ev[k].matched) evidence_ok = 0;
-                else fl_buf_printf(&f->victim, "%s; ", ev[k].detail);
+                json_array_append_new(evs,
+                                      json_pack("{s:s,s:b,s:s}", "kind", ev[k].spec->kind,
+                                                "matched", ev[k].matched, "detail", ev[k].detail));
+                if (!ev[k].matched) {
+                    evidence_ok = 0;
+                } else {
+                    f->plan_evidence_matched++;
+                    fl_buf_printf(&f->victim, "%s; ", ev[k].detail);
+                }
             }
         if (f->started > 0 || f->done) fl_exec_nemesis_judge(f, &h);
         int proven = f->done && f->proven && evidence_ok;
@@ -353,15 +374,18 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
         else if (!evidence_ok)
             snprintf(reason, sizeof reason, "%s: a declared evidence entry did not match",
                      f->spec->kind_name);
-        if (proven) out->faults_proven++;
-        else json_array_append_new(out->not_proven, json_string(reason));
-        json_array_append_new(
-            out->landing,
-            json_pack("{s:s,s:o,s:f,s:f,s:s,s:s,s:b,s:s?,s:o}", "fault", f->spec->kind_name,
-                      "nodes", json_pack("[]"), "at_s", (double)(long long)(f->started * 1000) / 1000,
-                      "end_s", (double)(long long)(f->ended * 1000) / 1000,
-                      "injector", fl_buf_cstr(&f->injector), "victim", fl_buf_cstr(&f->victim),
-                      "proven", proven, "reason", reason[0] ? reason : NULL, "evidence", evs));
+        if (proven)
+            out->faults_proven++;
+        else
+            json_array_append_new(out->not_proven, json_string(reason));
+        json_array_append_new(out->landing,
+                              json_pack("{s:s,s:o,s:f,s:f,s:s,s:s,s:b,s:s?,s:o}", "fault",
+                                        f->spec->kind_name, "nodes", json_pack("[]"), "at_s",
+                                        (double)(long long)(f->started * 1000) / 1000, "end_s",
+                                        (double)(long long)(f->ended * 1000) / 1000, "injector",
+                                        fl_buf_cstr(&f->injector), "victim",
+                                        fl_buf_cstr(&f->victim), "proven", proven, "reason",
+                                        reason[0] ? reason : NULL, "evidence", evs));
         json_t *nodes = json_object_get(json_array_get(out->landing, i), "nodes");
         for (int k = 0; k < f->nvictims; k++) {
             char b[16];
@@ -380,7 +404,16 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
     fl_file_write_atomic(path, h.nemesis.data ? h.nemesis.data : "", h.nemesis.len, NULL);
     out->ops = h.ops;
     out->malformed = h.malformed_replies;
-    out->weak_history = 0;
+    /* a history with no successful op, or with replies the adapter garbled, cannot tell a
+     * correct system from a broken harness */
+    out->weak_history = h.ok == 0 || h.malformed_replies > 0;
+    if (h.ok == 0)
+        snprintf(out->weak_reason, sizeof out->weak_reason,
+                 "no op succeeded (%d fail, %d info): the workload never exercised the SUT", h.fail,
+                 h.info);
+    else if (h.malformed_replies)
+        snprintf(out->weak_reason, sizeof out->weak_reason,
+                 "%d adapter replies were malformed or unmatched", h.malformed_replies);
     progress(prog, "    workload %.1fs: %d ops (%d ok, %d fail, %d info, %d timeouts)\n",
              out->workload_s, h.ops, h.ok, h.fail, h.info, h.timeouts);
     if (out->ran && !out->error[0]) {

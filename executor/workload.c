@@ -120,8 +120,9 @@ json_t *fl_exec_workload_next(fl_workload *w) {
     } else if (!strcmp(f, "write")) {
         json_object_set_new(op, "value", json_integer(fl_exec_rng_range(&w->rng, 5)));
     } else if (!strcmp(f, "cas")) {
-        json_object_set_new(op, "value", json_pack("[i,i]", fl_exec_rng_range(&w->rng, 5),
-                                                   fl_exec_rng_range(&w->rng, 5)));
+        json_object_set_new(
+            op, "value",
+            json_pack("[i,i]", fl_exec_rng_range(&w->rng, 5), fl_exec_rng_range(&w->rng, 5)));
     } else if (!strcmp(f, "add") && !strcmp(m, "counter")) {
         json_object_set_new(op, "value", json_integer(1 + fl_exec_rng_range(&w->rng, 5)));
     } else if (!strcmp(f, "add") || !strcmp(f, "enqueue") || !strcmp(f, "append")) {
@@ -129,8 +130,9 @@ json_t *fl_exec_workload_next(fl_workload *w) {
     } else if (!strcmp(f, "transfer")) {
         int from = fl_exec_rng_range(&w->rng, w->accounts);
         int to = (from + 1 + fl_exec_rng_range(&w->rng, w->accounts - 1)) % w->accounts;
-        json_object_set_new(op, "value", json_pack("{s:i,s:i,s:i}", "from", from, "to", to,
-                                                   "amount", 1 + fl_exec_rng_range(&w->rng, 5)));
+        json_object_set_new(op, "value",
+                            json_pack("{s:i,s:i,s:i}", "from", from, "to", to, "amount",
+                                      1 + fl_exec_rng_range(&w->rng, 5)));
     } else {
         json_object_set_new(op, "value", json_null());
     }

@@ -23,8 +23,8 @@ const char fl_cmd_run_usage[] =
     "exit: 0 no FAIL, 1 a FAIL, 2 bad input, 3 nothing could run\n";
 
 int fl_cmd_run(int argc, char **argv) {
-    static const fl_opt opts[] = {{"scenario", 's', 1}, {"seed", 0, 1}, {"out", 'o', 1},
-                                  {"quiet", 'q', 0},    {NULL, 0, 0}};
+    static const fl_opt opts[] = {
+        {"scenario", 's', 1}, {"seed", 0, 1}, {"out", 'o', 1}, {"quiet", 'q', 0}, {NULL, 0, 0}};
     fl_run_options o;
     memset(&o, 0, sizeof o);
     o.seed = -1;

@@ -236,7 +236,9 @@ int ad_serve(ad_handler h, void *state) {
             t = h(req, reply, state);
         }
         json_object_set_new(reply, "type",
-                            json_string(t == AD_OK ? "ok" : t == AD_FAIL ? "fail" : "info"));
+                            json_string(t == AD_OK     ? "ok"
+                                        : t == AD_FAIL ? "fail"
+                                                       : "info"));
         char *out = json_dumps(reply, JSON_COMPACT | JSON_PRESERVE_ORDER);
         fputs(out, stdout);
         fputc('\n', stdout);

@@ -147,10 +147,9 @@ static int command(ad_conn *c, const ad_node *n, int argc, const char **argv, in
     }
 }
 
-static const char *CAS_LUA =
-    "local v = redis.call('GET', KEYS[1]) "
-    "if v == ARGV[1] or (v == false and ARGV[1] == 'null') then "
-    "redis.call('SET', KEYS[1], ARGV[2]) return 1 else return 0 end";
+static const char *CAS_LUA = "local v = redis.call('GET', KEYS[1]) "
+                             "if v == ARGV[1] or (v == false and ARGV[1] == 'null') then "
+                             "redis.call('SET', KEYS[1], ARGV[2]) return 1 else return 0 end";
 
 static void key_of(json_t *req, char *buf, size_t cap) {
     json_t *k = json_object_get(req, "key");
@@ -329,16 +328,16 @@ int main(int argc, char **argv) {
     st.read_node = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--health") && i + 1 < argc) return health(argv[i + 1]);
-        if (!strcmp(argv[i], "--repl-lag") && i + 2 < argc) return repl_lag(argv[i + 1], argv[i + 2]);
+        if (!strcmp(argv[i], "--repl-lag") && i + 2 < argc)
+            return repl_lag(argv[i + 1], argv[i + 2]);
         if (!strcmp(argv[i], "--write-node") && i + 1 < argc) {
             st.write_node = atoi(argv[++i]);
         } else if (!strcmp(argv[i], "--read-node") && i + 1 < argc) {
             st.read_node = atoi(argv[++i]);
         } else {
-            fprintf(stderr,
-                    "usage: faultline-adapter-redis [--write-node N] [--read-node N]\n"
-                    "       faultline-adapter-redis --health HOST:PORT\n"
-                    "       faultline-adapter-redis --repl-lag PRIMARY REPLICA\n");
+            fprintf(stderr, "usage: faultline-adapter-redis [--write-node N] [--read-node N]\n"
+                            "       faultline-adapter-redis --health HOST:PORT\n"
+                            "       faultline-adapter-redis --repl-lag PRIMARY REPLICA\n");
             return 2;
         }
     }

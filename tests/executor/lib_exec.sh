@@ -1,19 +1,20 @@
 # lib_exec.sh — helpers for the executor's cluster tests (source after tests/lib.sh).
-# They start real servers on 127.0.0.1 (ports found free in the 42000–47900 range) and in
+# They start real servers on 127.0.0.1 (ports found free in 21000–32000, below the kernel's
+# ephemeral range so no client connection can take a node's port during a restart) and in
 # network namespaces of their own, and check that nothing is left running afterwards.
 
 # fl_free_base: a base port with 64 free ports above it (other engineers' tests may run).
 fl_free_base() {
   local used base p ok
   used=$(ss -Htan 2>/dev/null | awk '{print $4}' | sed 's/.*://' | sort -u)
-  for base in $(seq 42000 100 47900); do
+  for base in $(seq 21000 100 32000); do
     ok=1
     for p in $(seq "$base" "$((base + 63))"); do
       if grep -qx "$p" <<<"$used"; then ok=0; break; fi
     done
     if [ "$ok" = 1 ]; then echo "$base"; return 0; fi
   done
-  echo 42000
+  echo 21000
 }
 
 # fl_plan_at SRC DST BASE: a copy of a plan with its base_port moved to BASE.

@@ -44,6 +44,27 @@ t_contains "verdict file" "$(cat "$tmp/s/scenarios/S1/verdict.json")" '"verdict"
 t_contains "sarif" "$(cat "$tmp/s/report.sarif")" '"version": "2.1.0"'
 t_contains "session log" "$(cat "$tmp/s/session-log.md")" "## Environment capability matrix"
 
+# harness gaps: an adapter that cannot start is INCONCLUSIVE-env; one that answers garbage
+# (here `cat` echoes the request, which has no "type") leaves a history too weak to judge
+. "$FL_SOURCE_DIR/tests/executor/lib_exec.sh"
+hb=$(fl_free_base)
+cat >"$tmp/harness.json" <<J
+{"slug": "harness", "scenarios": [
+  {"id": "S1", "run": {"cluster": {"nodes": 1, "base_port": $hb, "start": "sleep 30", "health": "true"},
+                       "client": {"command": "no-such-adapter-here", "concurrency": 2},
+                       "workload": {"model": "register", "duration_s": 0.5}}},
+  {"id": "S2", "run": {"cluster": {"nodes": 1, "base_port": $((hb + 10)), "start": "sleep 30", "health": "true"},
+                       "client": {"command": "cat", "concurrency": 2, "op_timeout_ms": 200},
+                       "workload": {"model": "register", "rate": 20, "duration_s": 0.5}}}
+]}
+J
+t_run "harness gaps" 0 "$FAULTLINE" run "$tmp/harness.json" --out "$tmp/h"
+t_contains "adapter missing" "$(cat "$tmp/h/scenarios/S1/verdict.json")" '"verdict": "INCONCLUSIVE-env"'
+t_contains "adapter missing reason" "$(cat "$tmp/h/scenarios/S1/verdict.json")" "exited at start (status 127)"
+t_contains "garbage replies" "$(cat "$tmp/h/scenarios/S2/verdict.json")" '"verdict": "INCONCLUSIVE-oracle-too-weak"'
+t_contains "garbage reason" "$(cat "$tmp/h/scenarios/S2/verdict.json")" "no op succeeded"
+t_eq "nothing left" "$(pgrep -f 'sleep 30' -P $$ | wc -l)" "0"
+
 t_run "help" 0 "$FAULTLINE" help run
 t_contains "help" "$T_OUT" "--scenario ID"
 

@@ -109,8 +109,8 @@ static void test_template(void **state) {
     (void)state;
     fl_node_addr a[3] = {{"127.0.0.1", 42000}, {"127.0.0.1", 42010}, {"10.0.0.3", 42020}};
     fl_error err;
-    char *s = fl_template_expand("{name} {host}:{port} p{peer_port} k{port:3} {dir} {{x}", 2, 3,
-                                 a, "/d", &err);
+    char *s = fl_template_expand("{name} {host}:{port} p{peer_port} k{port:3} {dir} {{x}", 2, 3, a,
+                                 "/d", &err);
     assert_non_null(s);
     assert_string_equal(s, "n2 127.0.0.1:42010 p42011 k42020 /d {x}");
     free(s);
@@ -208,8 +208,8 @@ static void test_plan_errors(void **state) {
 
 static void test_workload_is_seeded(void **state) {
     (void)state;
-    const char *models[] = {"register", "cas-register", "kv", "set", "queue", "list-append",
-                            "counter", "ledger"};
+    const char *models[] = {"register", "cas-register", "kv",      "set",
+                            "queue",    "list-append",  "counter", "ledger"};
     for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
         fl_scenario sc;
         memset(&sc, 0, sizeof sc);
@@ -259,9 +259,9 @@ static void test_recorder_lines(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decision_tree),    cmocka_unit_test(test_budget_tier),
-        cmocka_unit_test(test_session_verdict),  cmocka_unit_test(test_template),
-        cmocka_unit_test(test_plan_parses),      cmocka_unit_test(test_plan_errors),
+        cmocka_unit_test(test_decision_tree),      cmocka_unit_test(test_budget_tier),
+        cmocka_unit_test(test_session_verdict),    cmocka_unit_test(test_template),
+        cmocka_unit_test(test_plan_parses),        cmocka_unit_test(test_plan_errors),
         cmocka_unit_test(test_workload_is_seeded), cmocka_unit_test(test_recorder_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

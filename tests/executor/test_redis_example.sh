@@ -19,6 +19,8 @@ body=$(cat "$v")
 t_contains "counterexample" "$body" '"counterexample"'
 t_contains "stale read in counterexample" "$body" '"read"'
 t_contains "blame reasons" "$body" "reproduced on a re-run with the same seed"
+t_contains "stale read spelled out" "$body" "stale read: history line"
+t_contains "history context" "$body" "writes_completed_before_its_invoke"
 t_contains "pause victim" "$body" "state T"
 t_contains "replication lag evidence" "$body" "lag="
 t_contains "re-run" "$T_OUT" "re-run of seed 7"
