@@ -1,0 +1,240 @@
+/*
+ * claims.c — finds the promises a product makes, with pcre2 patterns over prose (Markdown
+ * docs, doc comments) and over identifiers split into words (error type names, test names).
+ * Each pattern is a topic ("exactly-once", "linearizable", "durable", ...) mapped to one of
+ * the 11 claim categories. Text enters as a byte range; claims leave appended to the file's
+ * facts with their line and the sentence (or identifier) they were read from.
+ */
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct topic {
+    const char *name;
+    fl_claim_category category;
+    const char *pattern;
+    pcre2_code *re;
+} topic;
+
+static topic topics[] = {
+    {"exactly-once", FL_CLAIM_IDEMPOTENCY, "exactly[- ]once", NULL},
+    {"at-least-once", FL_CLAIM_IDEMPOTENCY, "at[- ]least[- ]once", NULL},
+    {"at-most-once", FL_CLAIM_IDEMPOTENCY, "at[- ]most[- ]once", NULL},
+    {"idempotent", FL_CLAIM_IDEMPOTENCY,
+     "idempoten(t|cy|tly)|\\bde-?dup(e|ed|licat\\w*|ing)?\\b|safe to retry|"
+     "retr(y|ies) (is|are) safe|duplicate (requests?|writes?|messages?|deliver\\w*)",
+     NULL},
+    {"linearizable", FL_CLAIM_SAFETY, "lineari[sz]ab\\w*", NULL},
+    {"serializable", FL_CLAIM_ISOLATION,
+     "seriali[sz]ab(le|ility)|snapshot isolation|read committed|repeatable read|"
+     "isolation level|\\bG2\\b|write skew",
+     NULL},
+    {"durable", FL_CLAIM_DURABILITY,
+     "durab(le|ility)|never (lose|loses|lost)|no data loss|(won't|will not|never) be lost|"
+     "\\bnot lose\\b|persist\\w* to (disk|stable storage)|fsync\\w* (before|prior)|"
+     "surviv\\w+ (a |an )?(crash|restart|power)|crash[- ]safe|crash[- ]consisten\\w*|"
+     "write[- ]ahead log",
+     NULL},
+    {"ordered", FL_CLAIM_ORDERING,
+     "\\bFIFO\\b|\\bin[- ]order\\b|total(ly)? order\\w*|strict(ly)? order\\w*|"
+     "order(ing)? guarantee\\w*|causal(ly)? (order|consisten)\\w*|"
+     "monotonic(ally)? increasing|preserv\\w+ (the )?order|\\bordered\\b",
+     NULL},
+    {"lease", FL_CLAIM_SAFETY,
+     "\\bleases?\\b|\\bleased\\b|fencing|mutual exclusion|mutually exclusive|"
+     "at most one (leader|holder|owner|writer|primary|client)|distributed lock|"
+     "lock holder|split[- ]brain",
+     NULL},
+    {"leader", FL_CLAIM_SAFETY, "\\bleader(ship)?\\b|single leader|leader election", NULL},
+    {"consistency", FL_CLAIM_SAFETY,
+     "strong(ly)? consisten\\w*|read[- ]your[- ](own[- ])?writes|monotonic reads?|"
+     "stale reads?|sequential(ly)? consisten\\w*|consistent reads?|"
+     "atomic(ally)? (commit|transaction|write|update|rename|batch)\\w*|all[- ]or[- ]nothing",
+     NULL},
+    {"membership", FL_CLAIM_MEMBERSHIP,
+     "\\bmembership\\b|reconfigur\\w+|join\\w* the cluster|\\bquorum\\b|\\bconsensus\\b|"
+     "majority of (the )?(nodes|replicas|members)",
+     NULL},
+    {"availability", FL_CLAIM_LIVENESS,
+     "highly available|high availability|always available|eventual(ly)? consisten\\w*|"
+     "eventually converge\\w*|no single point of failure|makes? progress|"
+     "recover\\w* automatically|automatic(ally)? fail-?over|self-healing|wait-free|"
+     "deadlock[- ]free|\\blivelock",
+     NULL},
+    {"latency-slo", FL_CLAIM_PERFORMANCE_SLO,
+     "\\bp(50|90|95|99|999)\\b|latency (under|below|of less than)|"
+     "within \\d+ ?(ms|milliseconds|seconds)\\b|throughput of|"
+     "\\d+[kKmM]? (ops|requests|writes|reads)(/s| per second)|sub-?millisecond",
+     NULL},
+    {"tenant-boundary", FL_CLAIM_BOUNDARY,
+     "\\btenants?\\b|multi-?tenan\\w*|namespace isolation|cross-tenant", NULL},
+    {"fairness", FL_CLAIM_FAIRNESS,
+     "\\bfair(ly|ness)?\\b|noisy neighbo\\w*|\\bstarv(e|ation|ing)\\b|per-tenant (quota|limit)",
+     NULL},
+    {"operations", FL_CLAIM_OPERATIONAL,
+     "rolling (upgrade|restart)\\w*|zero[- ]downtime|backwards? compatib\\w*|"
+     "backup and restore|point-in-time recovery|online migration",
+     NULL},
+};
+
+#define TOPIC_COUNT (sizeof topics / sizeof topics[0])
+
+static pcre2_code *any_topic;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static pcre2_code *compile(const char *pat) {
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *re =
+        pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &ec, &eo, NULL);
+    if (!re) {
+        fprintf(stderr, "faultline: internal claim pattern does not compile: %s\n", pat);
+        abort();
+    }
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
+static void init(void) {
+    fl_buf all = FL_BUF_INIT;
+    for (size_t i = 0; i < TOPIC_COUNT; i++) {
+        topics[i].re = compile(topics[i].pattern);
+        fl_buf_printf(&all, "%s(?:%s)", i ? "|" : "", topics[i].pattern);
+    }
+    any_topic = compile(fl_buf_cstr(&all));
+    fl_buf_free(&all);
+}
+
+static int is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The sentence around [ms, me) in text[0, n), comment markers and Markdown stripped,
+ * whitespace collapsed, at most 240 bytes. */
+static char *sentence(const char *t, size_t n, size_t ms, size_t me) {
+    size_t b = ms;
+    while (b > 0) {
+        char c = t[b - 1];
+        if ((c == '.' || c == '!' || c == '?') && b < n && is_space(t[b])) break;
+        if (c == '\n' && b >= 2 && t[b - 2] == '\n') break;
+        b--;
+    }
+    size_t e = me;
+    while (e < n) {
+        char c = t[e];
+        if ((c == '.' || c == '!' || c == '?') && (e + 1 >= n || is_space(t[e + 1]))) {
+            e++;
+            break;
+        }
+        if (c == '\n' && e + 1 < n && t[e + 1] == '\n') break;
+        e++;
+    }
+    fl_buf out = FL_BUF_INIT;
+    int at_line_start = 1, pending_space = 0;
+    for (size_t i = b; i < e && out.len < 240; i++) {
+        char c = t[i];
+        if (c == '\n' || c == '\r') {
+            at_line_start = 1;
+            pending_space = out.len > 0;
+            continue;
+        }
+        if (at_line_start) {
+            /* comment markers, list bullets, heading and quote marks at a line start */
+            if (is_space(c) || c == '/' || c == '*' || c == '#' || c == '>' || c == '-' ||
+                c == '!' || c == '"' || c == '\'' || c == '`')
+                continue;
+            at_line_start = 0;
+        }
+        if (c == '\t' || c == ' ') {
+            pending_space = out.len > 0;
+            continue;
+        }
+        if (c == '*' && i + 1 < e && t[i + 1] == '/') break; /* end of a block comment */
+        if (c == '`' || c == '*') continue;
+        if (pending_space) fl_buf_putc(&out, ' ');
+        pending_space = 0;
+        fl_buf_putc(&out, c);
+    }
+    /* trailing comment enders and docstring quotes */
+    while (out.len > 0 && (out.data[out.len - 1] == '"' || out.data[out.len - 1] == '\'' ||
+                           out.data[out.len - 1] == '/' || out.data[out.len - 1] == ' '))
+        out.data[--out.len] = 0;
+    return fl_buf_take(&out);
+}
+
+void fl__claims_scan(fl_file_facts *f, const char *text, size_t length, const char *display,
+                     int line, const char *kind, pcre2_match_data *md) {
+    pthread_once(&once, init);
+    if (pcre2_match(any_topic, (PCRE2_SPTR)text, length, 0, 0, md, NULL) < 0) return;
+    for (size_t i = 0; i < TOPIC_COUNT; i++) {
+        if (pcre2_match(topics[i].re, (PCRE2_SPTR)text, length, 0, 0, md, NULL) < 0) continue;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        size_t ms = ov[0], me = ov[1];
+        int at_line = line;
+        for (size_t k = 0; k < ms; k++)
+            if (text[k] == '\n') at_line++;
+        int dup = 0;
+        for (size_t k = 0; k < f->claim_count && !dup; k++)
+            if (f->claims[k].line == at_line && strcmp(f->claims[k].topic, topics[i].name) == 0)
+                dup = 1;
+        if (dup) continue;
+        char *t = display ? fl_xstrdup(display) : sentence(text, length, ms, me);
+        if (!t[0]) {
+            free(t);
+            continue;
+        }
+        fl_claim *c = fl__facts_add_claim(f);
+        c->text = t;
+        c->category = topics[i].category;
+        c->topic = fl_xstrdup(topics[i].name);
+        c->path = fl_xstrdup(f->path);
+        c->line = at_line;
+        c->inferred = 0;
+        c->kind = fl_xstrdup(kind);
+    }
+}
+
+void fl__claims_scan_doc(fl_file_facts *f, const char *text, size_t length, pcre2_match_data *md) {
+    int in_fence = 0;
+    int line = 1;
+    size_t i = 0;
+    /* one paragraph at a time, so sentences that wrap lines stay whole */
+    while (i < length) {
+        size_t ls = i;
+        while (i < length && text[i] != '\n') i++;
+        size_t le = i;
+        if (i < length) i++;
+        size_t k = ls;
+        while (k < le && (text[k] == ' ' || text[k] == '\t')) k++;
+        if (le - k >= 3 && (strncmp(text + k, "```", 3) == 0 || strncmp(text + k, "~~~", 3) == 0)) {
+            in_fence = !in_fence;
+            line++;
+            continue;
+        }
+        if (in_fence || k == le) {
+            line++;
+            continue;
+        }
+        /* gather the paragraph: following non-blank, non-fence lines */
+        int start_line = line;
+        size_t pe = le;
+        line++;
+        while (text[k] != '#' && text[k] != '|' && i < length) {
+            size_t ns = i;
+            size_t ne = ns;
+            while (ne < length && text[ne] != '\n') ne++;
+            size_t nk = ns;
+            while (nk < ne && (text[nk] == ' ' || text[nk] == '\t')) nk++;
+            if (nk == ne || (ne - nk >= 3 && (strncmp(text + nk, "```", 3) == 0 ||
+                                              strncmp(text + nk, "~~~", 3) == 0)))
+                break;
+            if (text[nk] == '#' || text[nk] == '|') break; /* headings and tables stand alone */
+            pe = ne;
+            i = ne < length ? ne + 1 : ne;
+            line++;
+        }
+        fl__claims_scan(f, text + ls, pe - ls, NULL, start_line, "doc", md);
+    }
+}

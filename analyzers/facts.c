@@ -1,0 +1,678 @@
+/*
+ * facts.c — the analysis of ONE file: parse (incrementally when given an edited tree), run
+ * the language's combined query once, and turn matches into facts: sites (capture names
+ * @<category>.<kind>), functions, calls, and claim text (doc comments, error type names,
+ * test names). Then the per-file resolution: each site's enclosing function, what a retry
+ * site retries (its @target, or the first meaningful call inside it), nested retry loops
+ * collapsed to the innermost, and the rule for retried writes with no idempotency key in
+ * reach. Text enters as a buffer; facts leave as an fl_file_facts owned by the caller.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- fact storage ----------------------------------------------------------------------- */
+
+fl_site *fl__facts_add_site(fl_file_facts *f) {
+    if (f->site_count == f->site_cap) {
+        f->site_cap = f->site_cap ? f->site_cap * 2 : 8;
+        f->sites = fl_xrealloc(f->sites, f->site_cap * sizeof *f->sites);
+    }
+    fl_site *s = &f->sites[f->site_count++];
+    memset(s, 0, sizeof *s);
+    return s;
+}
+
+fl_claim *fl__facts_add_claim(fl_file_facts *f) {
+    if (f->claim_count == f->claim_cap) {
+        f->claim_cap = f->claim_cap ? f->claim_cap * 2 : 8;
+        f->claims = fl_xrealloc(f->claims, f->claim_cap * sizeof *f->claims);
+    }
+    fl_claim *c = &f->claims[f->claim_count++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+static char *dup_or_empty(const char *s) {
+    return fl_xstrdup(s ? s : "");
+}
+
+void fl__site_copy(fl_site *dst, const fl_site *src) {
+    *dst = *src;
+    dst->rule = dup_or_empty(src->rule);
+    dst->path = dup_or_empty(src->path);
+    dst->function = dup_or_empty(src->function);
+    dst->target = dup_or_empty(src->target);
+    dst->message = dup_or_empty(src->message);
+}
+
+void fl__site_fini(fl_site *s) {
+    free(s->rule);
+    free(s->path);
+    free(s->function);
+    free(s->target);
+    free(s->message);
+}
+
+void fl__claim_copy(fl_claim *dst, const fl_claim *src) {
+    *dst = *src;
+    dst->text = dup_or_empty(src->text);
+    dst->topic = dup_or_empty(src->topic);
+    dst->path = dup_or_empty(src->path);
+    dst->kind = dup_or_empty(src->kind);
+}
+
+void fl__claim_fini(fl_claim *c) {
+    free(c->text);
+    free(c->topic);
+    free(c->path);
+    free(c->kind);
+}
+
+void fl_file_facts_free(fl_file_facts *f) {
+    if (!f) return;
+    for (size_t i = 0; i < f->site_count; i++) fl__site_fini(&f->sites[i]);
+    for (size_t i = 0; i < f->claim_count; i++) fl__claim_fini(&f->claims[i]);
+    for (size_t i = 0; i < f->func_count; i++) free(f->funcs[i].name);
+    free(f->sites);
+    free(f->claims);
+    free(f->funcs);
+    free(f->calls);
+    free(f->path);
+    free(f);
+}
+
+const fl_site *fl_file_facts_sites(const fl_file_facts *f, size_t *count) {
+    *count = f->site_count;
+    return f->sites;
+}
+
+const fl_claim *fl_file_facts_claims(const fl_file_facts *f, size_t *count) {
+    *count = f->claim_count;
+    return f->claims;
+}
+
+int fl_file_facts_parse_errors(const fl_file_facts *f) {
+    return f->parse_errors;
+}
+
+long fl__enclosing_function(const fl_file_facts *f, uint32_t start, uint32_t end) {
+    long best = -1;
+    /* funcs are sorted by start; the innermost container is the last one that contains */
+    for (size_t i = 0; i < f->func_count; i++) {
+        if (f->funcs[i].start_byte > start) break;
+        if (f->funcs[i].end_byte >= end) best = (long)i;
+    }
+    return best;
+}
+
+/* ---- positions --------------------------------------------------------------------------- */
+
+typedef struct pos {
+    int line, column, end_line, end_column, c16, ec16;
+} pos;
+
+static pos node_pos(TSNode n, const char *text) {
+    pos p;
+    TSPoint a = ts_node_start_point(n), b = ts_node_end_point(n);
+    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    p.line = (int)a.row + 1;
+    p.column = (int)a.column + 1;
+    p.end_line = (int)b.row + 1;
+    p.end_column = (int)b.column + 1;
+    p.c16 = fl__utf16_column(text + sb - a.column, a.column);
+    p.ec16 = fl__utf16_column(text + eb - b.column, b.column);
+    return p;
+}
+
+/* ---- messages ---------------------------------------------------------------------------- */
+
+typedef struct rule_text {
+    const char *rule;
+    const char *with_target; /* %s = target */
+    const char *without_target;
+} rule_text;
+
+static const rule_text rule_texts[] = {
+    {"retry.loop", "loop retries %s after an error", "loop retries after an error"},
+    {"retry.call", "retries %s through a retry helper", "call retries through a retry helper"},
+    {"retry.decorator", "%s is retried by a decorator", "function is retried by a decorator"},
+    {"retry.annotation", "%s is retried by an annotation", "method is retried by an annotation"},
+    {"retry.policy", "retry policy configured for %s", "retry policy configured"},
+    {"retry.wrapper-call", "calls %s, which retries in a loop", "calls a retrying function"},
+    {"idempotency.retried-write",
+     "retries %s, a write, with no idempotency key in reach: a lost ack makes it apply twice",
+     "retries a write with no idempotency key in reach"},
+    {"idempotency.key", "idempotency key %s", "idempotency key or dedup check"},
+    {"timeout.call", "deadline set for %s", "deadline or timeout set"},
+    {"timeout.context", "context deadline %s", "context with a deadline"},
+    {"timeout.socket", "socket timeout %s", "socket timeout set"},
+    {"timeout.wait", "bounded wait on %s", "bounded wait"},
+    {"lease.acquire", "acquires %s", "acquires a lease or lock"},
+    {"lease.renew", "renews %s", "renews a lease"},
+    {"lease.release", "releases %s", "releases a lease or lock"},
+    {"lease.ttl", "lease/TTL %s", "lease or TTL"},
+    {"lease.leader", "leadership check %s", "leadership check"},
+    {"lease.fencing", "fencing token %s", "fencing token"},
+    {"commit.call", "commits %s", "commits a transaction"},
+    {"commit.fsync", "flushes %s to stable storage", "flushes to stable storage"},
+    {"commit.propose", "proposes %s to consensus", "proposes to consensus"},
+    {"commit.apply", "applies committed entries %s", "applies committed entries"},
+    {"commit.ack", "acknowledges %s", "acknowledges a write"},
+    {"clock.now", "wall-clock time %s used in a safety decision",
+     "wall-clock time used in a safety decision"},
+    {"clock.expiry", "expiry decided with the wall clock: %s",
+     "expiry decided with the wall clock"},
+    {NULL, NULL, NULL},
+};
+
+static char *default_message(const char *rule, const char *target) {
+    fl_buf b = FL_BUF_INIT;
+    for (const rule_text *t = rule_texts; t->rule; t++) {
+        if (strcmp(t->rule, rule) != 0) continue;
+        if (target && *target)
+            fl_buf_printf(&b, t->with_target, target);
+        else
+            fl_buf_puts(&b, t->without_target);
+        return fl_buf_take(&b);
+    }
+    const char *dot = strchr(rule, '.');
+    fl_buf_printf(&b, "%.*s site (%s)", dot ? (int)(dot - rule) : (int)strlen(rule), rule,
+                  dot ? dot + 1 : rule);
+    if (target && *target) fl_buf_printf(&b, ": %s", target);
+    return fl_buf_take(&b);
+}
+
+/* A target shown to people: the text up to the first '(' or newline, at most 80 bytes. */
+static char *target_text(const char *s, size_t n) {
+    size_t e = 0;
+    while (e < n && s[e] != '(' && s[e] != '\n' && s[e] != '{' && e < 80) e++;
+    while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) e--;
+    size_t b = 0;
+    while (b < e && (s[b] == ' ' || s[b] == '@')) b++;
+    return fl_xstrndup(s + b, e - b);
+}
+
+/* ---- the helper regexes ----------------------------------------------------------------- */
+
+typedef struct helper_res {
+    pcre2_code *noise, *write, *key, *err_assign;
+} helper_res;
+
+static helper_res helpers;
+
+static pcre2_code *compile_or_die(const char *pat) {
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        fprintf(stderr, "faultline: internal regex does not compile at %zu: %s\n", (size_t)eo,
+                (const char *)msg);
+        abort();
+    }
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
+#include <pthread.h>
+static pthread_once_t helpers_once = PTHREAD_ONCE_INIT;
+
+static void helpers_init(void) {
+    /* calls that are not "the operation" inside a retry loop */
+    helpers.noise = compile_or_die(
+        "^(?i:u?sleep|nanosleep|msleep|delay\\w*|wait\\w*|after|since|now|time\\w*|"
+        "log\\w*|print\\w*|v?s?n?f?printf|puts|errorf|error|errors?|string|str|repr|format\\w*|"
+        "is|as|new\\w*|wrap\\w*|len|cap|make|min|max|abs|rand\\w*|intn|int63n?|float64|"
+        "jitter\\w*|\\w*backoff\\w*|\\w*retr(y|ies|ying)\\w*|attempt\\w*|done|err|ok|debug\\w*|"
+        "info\\w*|warn\\w*|fatal\\w*|trace\\w*|perror|strerror|isinstance|int|float|range|"
+        "equal\\w*|contains|has\\w*|inc|observe|with\\w*|duration|seconds|milliseconds|"
+        "to_string|unwrap\\w*|expect|clone|into|map_err|ok_or\\w*|as_ref|getmessage|getcause|"
+        "currenttimemillis|nanotime|valueof|tostring|equals|hashcode|size|isempty|record\\w*|"
+        "metrics?|assert\\w*|require\\w*|cancel|recover|panic|close|select|get_event_loop|"
+        "sleep_until|from_\\w*|to_\\w*|errno|__errno_location|exit|abort|resolve|reject|"
+        "then|catch|promise|settimeout|cleartimeout|setinterval|math\\.\\w+|floor|ceil|pow|"
+        "exp|join|split|append|copy|sprintf|strlen|memcpy|memset|free|malloc|calloc|fflush|"
+        "fprintf|rethrow|raise|throw|throwable|interrupted|currentthread|interrupt|"
+        "time_ns|monotonic|perf_counter|elapsed|instant|set\\w*timeout\\w*|todo|background|"
+        "lock|unlock|rlock|runlock|trylock|run|helper|skip\\w*|func|u?int\\d*|byte|rune|"
+        "bool|float\\d*|strings?|any|stringer|zap|fields?|field|sprint\\w*|json|marshal|"
+        "unmarshal|parse\\w*|atoi|itoa|tick|reset|stop|timer\\w*|ticker\\w*|"
+        "current_?time\\w*|system\\.\\w+|uptime\\w*)$");
+    /* the line before a call that assigns its error: "err :=", "_, err =", "Err(e) =" */
+    helpers.err_assign = compile_or_die("(?i:\\berr\\w*(\\(\\w*\\))?\\s*:?=[^=]*$|\\btry\\b)");
+    /* operations that write: retried blindly, they can apply twice */
+    helpers.write = compile_or_die(
+        "^(?i:put|insert|append|send|sendall|sendto|sendmsg|publish|transfer|charge|create|"
+        "write|writev|pwrite|post|update|upsert|add|incr|increment|push|enqueue|produce|submit|"
+        "pay|debit|credit|delete|remove|exec|execute|executeupdate|save|store|persist|place|"
+        "book|reserve|withdraw|deposit|emit|dispatch|propose|commit|grant|issue|allocate|"
+        "register|apply|mutate|cas|compareandswap|compare_and_swap|txn|transact)"
+        "(?-i:$|[A-Z_0-9])");
+    /* an idempotency key, request id or dedup in reach of the retried write */
+    helpers.key = compile_or_die(
+        "(?i:idempoten|request_?id|req_?id|dedup|nonce|client_?token|op_?id\\b|operation_?id|"
+        "txn_?id|transaction_?id|unique_?id|uuid|if_?match|if_?none_?match|etag|"
+        "sequence_?(number|num|no)|seq_?no|message_?id|msg_?id|put_?if_?absent|"
+        "on\\s+conflict|upsert|exactly.once|setnx|\\bnx\\b|compare\\(|\\bcas\\b|"
+        "create_?revision|mod_?revision|with_?prev_?kv|expected_?version|"
+        "prev_?log_?(index|term)|\\bterm\\b|log_?index)");
+}
+
+static int re_hit(pcre2_code *re, const char *s, size_t n, pcre2_match_data *md) {
+    return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
+}
+
+/* ---- claims text from identifiers ------------------------------------------------------- */
+
+/* "IdempotencyConflictError" / "test_lease_expiry" -> "Idempotency Conflict Error" */
+static char *split_ident(const char *s, size_t n) {
+    fl_buf b = FL_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '_' || c == '-') {
+            fl_buf_putc(&b, ' ');
+            continue;
+        }
+        if (i > 0 && c >= 'A' && c <= 'Z') {
+            char p = s[i - 1];
+            char nx = i + 1 < n ? s[i + 1] : 0;
+            if ((p >= 'a' && p <= 'z') || (p >= '0' && p <= '9') ||
+                (p >= 'A' && p <= 'Z' && nx >= 'a' && nx <= 'z'))
+                fl_buf_putc(&b, ' ');
+        }
+        fl_buf_putc(&b, c);
+    }
+    return fl_buf_take(&b);
+}
+
+/* ---- the analysis ------------------------------------------------------------------------ */
+
+static int count_errors(TSNode n, int *first_line, int *first_col) {
+    if (ts_node_is_error(n) || ts_node_is_missing(n)) {
+        if (*first_line == 0) {
+            TSPoint p = ts_node_start_point(n);
+            *first_line = (int)p.row + 1;
+            *first_col = (int)p.column + 1;
+        }
+        return 1;
+    }
+    if (!ts_node_has_error(n)) return 0;
+    int total = 0;
+    uint32_t c = ts_node_child_count(n);
+    for (uint32_t i = 0; i < c; i++)
+        total += count_errors(ts_node_child(n, i), first_line, first_col);
+    return total;
+}
+
+static int cmp_func(const void *a, const void *b) {
+    const fl_func *x = a, *y = b;
+    if (x->start_byte != y->start_byte) return x->start_byte < y->start_byte ? -1 : 1;
+    if (x->end_byte != y->end_byte) return x->end_byte > y->end_byte ? -1 : 1;
+    return 0;
+}
+
+static int cmp_call(const void *a, const void *b) {
+    const fl_call *x = a, *y = b;
+    if (x->start_byte != y->start_byte) return x->start_byte < y->start_byte ? -1 : 1;
+    if (x->end_byte != y->end_byte) return x->end_byte > y->end_byte ? -1 : 1;
+    return 0;
+}
+
+static int cmp_site_pos(const void *a, const void *b) {
+    const fl_site *x = a, *y = b;
+    if (x->start_byte != y->start_byte) return x->start_byte < y->start_byte ? -1 : 1;
+    if (x->end_byte != y->end_byte) return x->end_byte > y->end_byte ? -1 : 1;
+    return strcmp(x->rule, y->rule);
+}
+
+/* The temporary form of a site while matches are collected. */
+typedef struct raw_site {
+    uint32_t cap; /* capture id (rule name) */
+    TSNode node;
+    int has_target;
+    uint32_t tstart, tend; /* @target range */
+    const char *message;   /* from #set!, may be NULL */
+} raw_site;
+
+static int is_retry_rule(const char *rule) {
+    return strncmp(rule, "retry.", 6) == 0 && strcmp(rule, "retry.policy") != 0 &&
+           strcmp(rule, "retry.wrapper-call") != 0;
+}
+
+/* First call strictly inside [s, e) whose last identifier is not noise; -1 when none. */
+static long find_target_call(const fl_file_facts *f, const char *text, uint32_t s, uint32_t e,
+                             pcre2_match_data *md) {
+    /* calls are sorted by start: binary search the first with start >= s */
+    size_t lo = 0, hi = f->call_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (f->calls[mid].start_byte < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* pass 0: a call whose error is checked ("err := X()", "if let Err(e) = x()");
+     * pass 1: the first meaningful call */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = lo; i < f->call_count && f->calls[i].start_byte < e; i++) {
+            const fl_call *c = &f->calls[i];
+            if (c->end_byte > e) continue;
+            if (c->start_byte <= s && c->end_byte >= e) continue; /* the site itself */
+            const char *id;
+            size_t n;
+            fl__last_ident(text + c->name_start, c->name_end - c->name_start, &id, &n);
+            if (n == 0) continue;
+            if (re_hit(helpers.noise, id, n, md)) continue;
+            if (pass == 0) {
+                uint32_t ls = c->start_byte;
+                while (ls > s && text[ls - 1] != '\n') ls--;
+                if (!re_hit(helpers.err_assign, text + ls, c->start_byte - ls, md)) continue;
+            }
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
+fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
+                           const char *language, const char *text, size_t length,
+                           const TSTree *old_tree, TSTree **tree_out, fl_error *err) {
+    pthread_once(&helpers_once, helpers_init);
+    if (tree_out) *tree_out = NULL;
+    const fl_lang_rules *rules = NULL;
+    int is_doc = 0;
+    if (language && strcmp(language, "markdown") == 0)
+        is_doc = 1;
+    else {
+        const fl_language *lang =
+            language ? fl_grammar_by_name(language) : fl_grammar_for_path(path);
+        if (lang) {
+            rules = fl__analyzer_rules(a, lang);
+        } else if (!language && fl__is_doc_path(path)) {
+            is_doc = 1;
+        }
+        if (!rules && !is_doc) {
+            fl_error_set(err, path, 0, 0,
+                         "expected a file faultline reads (Go, Java, Python, Rust, C, C++, "
+                         "JavaScript, TypeScript or Markdown)%s%s",
+                         language ? "; unknown language " : "", language ? language : "");
+            return NULL;
+        }
+    }
+    fl_file_facts *f = fl_xcalloc(1, sizeof *f);
+    f->path = fl_xstrdup(path);
+    f->bytes = length;
+    if (is_doc) {
+        f->language = "markdown";
+        fl__claims_scan_doc(f, text, length, w->md);
+        return f;
+    }
+    f->language = rules->lang->name;
+    ts_parser_set_language(w->parser, rules->lang->load());
+    TSTree *tree = ts_parser_parse_string(w->parser, old_tree, text, (uint32_t)length);
+    if (!tree) {
+        fl_error_set(err, path, 0, 0, "expected text the %s parser accepts", f->language);
+        fl_file_facts_free(f);
+        return NULL;
+    }
+    TSNode root = ts_tree_root_node(tree);
+    if (ts_node_has_error(root))
+        f->parse_errors = count_errors(root, &f->first_error_line, &f->first_error_column);
+
+    raw_site *raws = NULL;
+    size_t raw_count = 0, raw_cap = 0;
+    if (rules->query) {
+        ts_query_cursor_exec(w->cursor, rules->query, root);
+        TSQueryMatch m;
+        while (ts_query_cursor_next_match(w->cursor, &m)) {
+            if (!fl__rules_match_ok(rules, &m, text, w->md)) continue;
+            int has_target = 0;
+            uint32_t ts_ = 0, te = 0;
+            TSNode fn_node = {0}, fn_name = {0}, call_node = {0}, call_name = {0};
+            int has_fn = 0, has_fn_name = 0, has_call = 0, has_call_name = 0;
+            int has_doc = 0, doc_line = 0;
+            uint32_t doc_s = 0, doc_e = 0;
+            for (uint16_t k = 0; k < m.capture_count; k++) {
+                const fl_capinfo *ci = &rules->caps[m.captures[k].index];
+                TSNode n = m.captures[k].node;
+                switch (ci->kind) {
+                    case FL_CAP_TARGET:
+                        has_target = 1;
+                        ts_ = ts_node_start_byte(n);
+                        te = ts_node_end_byte(n);
+                        break;
+                    case FL_CAP_FUNCTION:
+                        fn_node = n, has_fn = 1;
+                        break;
+                    case FL_CAP_FUNCTION_NAME:
+                        fn_name = n, has_fn_name = 1;
+                        break;
+                    case FL_CAP_CALL:
+                        call_node = n, has_call = 1;
+                        break;
+                    case FL_CAP_CALL_NAME:
+                        call_name = n, has_call_name = 1;
+                        break;
+                    case FL_CAP_CLAIM_DOC: {
+                        /* adjacent comment lines of one match are read as one text */
+                        uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+                        if (!has_doc || s < doc_s)
+                            doc_s = s, doc_line = (int)ts_node_start_point(n).row + 1;
+                        if (!has_doc || e > doc_e) doc_e = e;
+                        has_doc = 1;
+                        break;
+                    }
+                    case FL_CAP_CLAIM_ERROR_TYPE:
+                    case FL_CAP_CLAIM_TEST_NAME: {
+                        uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+                        char *words = split_ident(text + s, e - s);
+                        char *ident = fl_xstrndup(text + s, e - s);
+                        fl__claims_scan(
+                            f, words, strlen(words), ident, (int)ts_node_start_point(n).row + 1,
+                            ci->kind == FL_CAP_CLAIM_ERROR_TYPE ? "error-type" : "test-name",
+                            w->md);
+                        free(ident);
+                        free(words);
+                        break;
+                    }
+                    default:
+                        break;
+                }
+            }
+            if (has_doc)
+                fl__claims_scan(f, text + doc_s, doc_e - doc_s, NULL, doc_line, "comment", w->md);
+            if (has_fn && has_fn_name) {
+                if (f->func_count == f->func_cap) {
+                    f->func_cap = f->func_cap ? f->func_cap * 2 : 16;
+                    f->funcs = fl_xrealloc(f->funcs, f->func_cap * sizeof *f->funcs);
+                }
+                fl_func *fn = &f->funcs[f->func_count++];
+                uint32_t s = ts_node_start_byte(fn_name), e = ts_node_end_byte(fn_name);
+                fn->name = fl_xstrndup(text + s, e - s);
+                fn->start_byte = ts_node_start_byte(fn_node);
+                fn->end_byte = ts_node_end_byte(fn_node);
+                fn->line = (int)ts_node_start_point(fn_node).row + 1;
+                fn->retrying = 0;
+            }
+            if (has_call && has_call_name) {
+                if (f->call_count == f->call_cap) {
+                    f->call_cap = f->call_cap ? f->call_cap * 2 : 64;
+                    f->calls = fl_xrealloc(f->calls, f->call_cap * sizeof *f->calls);
+                }
+                fl_call *c = &f->calls[f->call_count++];
+                c->start_byte = ts_node_start_byte(call_node);
+                c->end_byte = ts_node_end_byte(call_node);
+                c->name_start = ts_node_start_byte(call_name);
+                c->name_end = ts_node_end_byte(call_name);
+                const char *id;
+                size_t n;
+                fl__last_ident(text + c->name_start, c->name_end - c->name_start, &id, &n);
+                c->name_hash = fl__hash(id, n, 0);
+                pos p = node_pos(call_node, text);
+                c->line = p.line;
+                c->column = p.column;
+                c->end_line = p.end_line;
+                c->end_column = p.end_column;
+                c->column_utf16 = p.c16;
+                c->end_column_utf16 = p.ec16;
+            }
+            for (uint16_t k = 0; k < m.capture_count; k++) {
+                const fl_capinfo *ci = &rules->caps[m.captures[k].index];
+                if (ci->kind != FL_CAP_SITE) continue;
+                if (raw_count == raw_cap) {
+                    raw_cap = raw_cap ? raw_cap * 2 : 16;
+                    raws = fl_xrealloc(raws, raw_cap * sizeof *raws);
+                }
+                raw_site *r = &raws[raw_count++];
+                r->cap = m.captures[k].index;
+                r->node = m.captures[k].node;
+                r->has_target = has_target;
+                r->tstart = ts_;
+                r->tend = te;
+                r->message = rules->patterns[m.pattern_index].message;
+            }
+        }
+    }
+    if (f->func_count) qsort(f->funcs, f->func_count, sizeof *f->funcs, cmp_func);
+    if (f->call_count) qsort(f->calls, f->call_count, sizeof *f->calls, cmp_call);
+    /* drop duplicate calls (two patterns matching one call) */
+    if (f->call_count > 1) {
+        size_t o = 1;
+        for (size_t i = 1; i < f->call_count; i++) {
+            if (f->calls[i].start_byte == f->calls[o - 1].start_byte &&
+                f->calls[i].end_byte == f->calls[o - 1].end_byte)
+                continue;
+            f->calls[o++] = f->calls[i];
+        }
+        f->call_count = o;
+    }
+
+    /* raw matches -> sites */
+    for (size_t i = 0; i < raw_count; i++) {
+        raw_site *r = &raws[i];
+        const fl_capinfo *ci = &rules->caps[r->cap];
+        uint32_t s = ts_node_start_byte(r->node), e = ts_node_end_byte(r->node);
+        /* the same rule on the same node from two patterns counts once */
+        int dup = 0;
+        for (size_t k = 0; k < f->site_count; k++)
+            if (f->sites[k].start_byte == s && f->sites[k].end_byte == e &&
+                strcmp(f->sites[k].rule, ci->name) == 0)
+                dup = 1;
+        if (dup) continue;
+        /* a retry loop that holds another retry loop is the inner one's business */
+        if (strcmp(ci->name, "retry.loop") == 0) {
+            int outer = 0;
+            for (size_t k = 0; k < raw_count && !outer; k++) {
+                if (k == i || raws[k].cap != r->cap) continue;
+                uint32_t ks = ts_node_start_byte(raws[k].node), ke = ts_node_end_byte(raws[k].node);
+                if (ks >= s && ke <= e && (ks != s || ke != e)) outer = 1;
+            }
+            if (outer) continue;
+        }
+        fl_site *site = fl__facts_add_site(f);
+        site->rule = fl_xstrdup(ci->name);
+        site->category = (fl_site_category)ci->category;
+        site->language = f->language;
+        site->path = fl_xstrdup(path);
+        pos p = node_pos(r->node, text);
+        site->line = p.line;
+        site->column = p.column;
+        site->end_line = p.end_line;
+        site->end_column = p.end_column;
+        site->column_utf16 = p.c16;
+        site->end_column_utf16 = p.ec16;
+        site->start_byte = s;
+        site->end_byte = e;
+        long fi = fl__enclosing_function(f, s, e);
+        site->function = fl_xstrdup(fi >= 0 ? f->funcs[fi].name : "");
+        if (fi >= 0 && is_retry_rule(site->rule)) f->funcs[fi].retrying = 1;
+        long tc = -1;
+        if (r->has_target) {
+            site->target = target_text(text + r->tstart, r->tend - r->tstart);
+        } else if (site->category == FL_SITE_RETRY && strcmp(site->rule, "retry.policy") != 0) {
+            tc = find_target_call(f, text, s, e, w->md);
+            if (tc >= 0)
+                site->target = target_text(text + f->calls[tc].name_start,
+                                           f->calls[tc].name_end - f->calls[tc].name_start);
+        }
+        if (!site->target && site->category != FL_SITE_RETRY) {
+            /* a call names itself: "lock.acquire", "new InterProcessMutex" */
+            const char *type = ts_node_type(r->node);
+            if (strstr(type, "call") || strstr(type, "invocation") || strstr(type, "creation") ||
+                strstr(type, "new_expression"))
+                site->target = target_text(text + s, e - s);
+            else if (e - s <= 60 && !memchr(text + s, '\n', e - s))
+                site->target = fl_xstrndup(text + s, e - s); /* short: "Timeout: 3 * time.Second" */
+        }
+        if (!site->target) site->target = fl_xstrdup("");
+        site->message =
+            r->message ? fl_xstrdup(r->message) : default_message(site->rule, site->target);
+
+        /* the retried-write rule */
+        if (is_retry_rule(site->rule) && site->target[0]) {
+            const char *id;
+            size_t n;
+            fl__last_ident(site->target, strlen(site->target), &id, &n);
+            if (n && re_hit(helpers.write, id, n, w->md)) {
+                uint32_t rs = fi >= 0 ? f->funcs[fi].start_byte : s;
+                uint32_t re_ = fi >= 0 ? f->funcs[fi].end_byte : e;
+                if (!re_hit(helpers.key, text + rs, re_ - rs, w->md)) {
+                    /* copy what we need before the site array may move */
+                    char *target = fl_xstrdup(site->target);
+                    char *func = fl_xstrdup(site->function);
+                    fl_site copy = *site;
+                    fl_site *u = fl__facts_add_site(f);
+                    *u = copy;
+                    if (tc >= 0) {
+                        const fl_call *c = &f->calls[tc];
+                        u->line = c->line;
+                        u->column = c->column;
+                        u->end_line = c->end_line;
+                        u->end_column = c->end_column;
+                        u->column_utf16 = c->column_utf16;
+                        u->end_column_utf16 = c->end_column_utf16;
+                        u->start_byte = c->start_byte;
+                        u->end_byte = c->end_byte;
+                    }
+                    u->rule = fl_xstrdup("idempotency.retried-write");
+                    u->category = FL_SITE_IDEMPOTENCY;
+                    u->path = fl_xstrdup(path);
+                    u->function = func;
+                    u->target = target;
+                    u->message = default_message(u->rule, target);
+                }
+            }
+        }
+    }
+    free(raws);
+    /* a function nested in a retrying one under the same name (a decorated Python def
+     * inside its decorated_definition) retries too */
+    for (size_t i = 0; i < f->func_count; i++) {
+        if (!f->funcs[i].retrying) continue;
+        for (size_t k = i + 1; k < f->func_count && f->funcs[k].start_byte < f->funcs[i].end_byte;
+             k++)
+            if (f->funcs[k].end_byte <= f->funcs[i].end_byte &&
+                strcmp(f->funcs[k].name, f->funcs[i].name) == 0)
+                f->funcs[k].retrying = 1;
+    }
+    if (f->site_count > 1) qsort(f->sites, f->site_count, sizeof *f->sites, cmp_site_pos);
+
+    if (tree_out)
+        *tree_out = tree;
+    else
+        ts_tree_delete(tree);
+    return f;
+}
+
+fl_file_facts *fl_analyze_text(const fl_analyzer *a, const char *path, const char *language,
+                               const char *text, size_t length, const TSTree *old_tree,
+                               TSTree **tree_out, fl_error *err) {
+    fl_worker w;
+    fl_worker_init(&w);
+    fl_file_facts *f = fl__analyze(a, &w, path, language, text, length, old_tree, tree_out, err);
+    fl_worker_fini(&w);
+    return f;
+}

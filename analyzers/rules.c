@@ -1,0 +1,287 @@
+/*
+ * rules.c — turns one language's query text (built-in files + user files, concatenated)
+ * into a TSQuery plus what the C query API leaves to us: the meaning of each capture name
+ * (internal.h) and the predicates (#eq?, #match?, #any-of? and their not- forms, compiled
+ * with pcre2) and the (#set! message "...") directive. Errors name the query file, line and
+ * column.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void offset_to_position(const char *src, const fl_query_part *parts, size_t part_count,
+                               size_t offset, const char **path, int *line, int *col) {
+    const fl_query_part *p = part_count ? &parts[0] : NULL;
+    for (size_t i = 0; i < part_count; i++)
+        if (offset >= parts[i].offset) p = &parts[i];
+    *path = p ? p->path : "<query>";
+    size_t start = p ? p->offset : 0;
+    int l = 1, c = 1;
+    for (size_t i = start; i < offset && src[i]; i++) {
+        if (src[i] == '\n') {
+            l++;
+            c = 1;
+        } else {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+static const char *query_error_name(TSQueryError e) {
+    switch (e) {
+        case TSQueryErrorSyntax:
+            return "a well-formed query (syntax error)";
+        case TSQueryErrorNodeType:
+            return "a node type of this language's grammar";
+        case TSQueryErrorField:
+            return "a field name of this language's grammar";
+        case TSQueryErrorCapture:
+            return "a capture defined in this pattern";
+        case TSQueryErrorStructure:
+            return "a pattern structure the grammar allows";
+        case TSQueryErrorLanguage:
+            return "a compatible language version";
+        default:
+            return "a valid query";
+    }
+}
+
+static void classify_capture(fl_capinfo *ci, const char *name) {
+    ci->name = name;
+    ci->category = -1;
+    ci->kind = FL_CAP_HELPER;
+    if (name[0] == '_') return;
+    if (strcmp(name, "target") == 0)
+        ci->kind = FL_CAP_TARGET;
+    else if (strcmp(name, "function") == 0)
+        ci->kind = FL_CAP_FUNCTION;
+    else if (strcmp(name, "function.name") == 0)
+        ci->kind = FL_CAP_FUNCTION_NAME;
+    else if (strcmp(name, "call") == 0)
+        ci->kind = FL_CAP_CALL;
+    else if (strcmp(name, "call.name") == 0)
+        ci->kind = FL_CAP_CALL_NAME;
+    else if (strcmp(name, "claim.doc") == 0)
+        ci->kind = FL_CAP_CLAIM_DOC;
+    else if (strcmp(name, "claim.error_type") == 0)
+        ci->kind = FL_CAP_CLAIM_ERROR_TYPE;
+    else if (strcmp(name, "claim.test_name") == 0)
+        ci->kind = FL_CAP_CLAIM_TEST_NAME;
+    else {
+        const char *dot = strchr(name, '.');
+        if (!dot) return;
+        char cat[32];
+        size_t n = (size_t)(dot - name);
+        if (n >= sizeof cat) return;
+        memcpy(cat, name, n);
+        cat[n] = 0;
+        int c = fl_site_category_from_name(cat);
+        if (c < 0) return;
+        ci->kind = FL_CAP_SITE;
+        ci->category = c;
+    }
+}
+
+/* Compiles the predicates of one pattern. Returns 0 or -1 with err. */
+static int compile_pattern(fl_lang_rules *r, uint32_t pi, const char *src,
+                           const fl_query_part *parts, size_t part_count, fl_error *err) {
+    uint32_t n = 0;
+    const TSQueryPredicateStep *steps = ts_query_predicates_for_pattern(r->query, pi, &n);
+    fl_pattern_info *p = &r->patterns[pi];
+    uint32_t i = 0;
+    while (i < n) {
+        uint32_t j = i;
+        while (j < n && steps[j].type != TSQueryPredicateStepTypeDone) j++;
+        /* steps[i..j) is one predicate */
+        const char *epath;
+        int eline, ecol;
+        offset_to_position(src, parts, part_count, ts_query_start_byte_for_pattern(r->query, pi),
+                           &epath, &eline, &ecol);
+        if (j == i || steps[i].type != TSQueryPredicateStepTypeString) {
+            fl_error_set(err, epath, eline, ecol, "expected a predicate name");
+            return -1;
+        }
+        uint32_t len;
+        const char *op = ts_query_string_value_for_id(r->query, steps[i].value_id, &len);
+        uint32_t argc = j - i - 1;
+        const TSQueryPredicateStep *args = steps + i + 1;
+        if (strcmp(op, "set!") == 0) {
+            if (argc == 2 && args[0].type == TSQueryPredicateStepTypeString &&
+                args[1].type == TSQueryPredicateStepTypeString) {
+                const char *key = ts_query_string_value_for_id(r->query, args[0].value_id, &len);
+                if (strcmp(key, "message") == 0)
+                    p->message = ts_query_string_value_for_id(r->query, args[1].value_id, &len);
+            }
+            i = j + 1;
+            continue;
+        }
+        fl_pred pr;
+        memset(&pr, 0, sizeof pr);
+        pr.capture2 = -1;
+        const char *base = op;
+        if (strncmp(base, "not-", 4) == 0) {
+            pr.negate = 1;
+            base += 4;
+        }
+        if (strcmp(base, "eq?") == 0)
+            pr.op = FL_PRED_EQ;
+        else if (strcmp(base, "match?") == 0)
+            pr.op = FL_PRED_MATCH;
+        else if (strcmp(base, "any-of?") == 0)
+            pr.op = FL_PRED_ANY_OF;
+        else {
+            fl_error_set(err, epath, eline, ecol,
+                         "expected #eq?, #match?, #any-of? (or their not- forms) or #set!, "
+                         "found #%s",
+                         op);
+            return -1;
+        }
+        if (argc < 2 || args[0].type != TSQueryPredicateStepTypeCapture) {
+            fl_error_set(err, epath, eline, ecol, "#%s expects a capture and then %s", op,
+                         pr.op == FL_PRED_ANY_OF ? "strings" : "one value");
+            return -1;
+        }
+        pr.capture = args[0].value_id;
+        if (pr.op == FL_PRED_EQ) {
+            if (argc != 2) {
+                fl_error_set(err, epath, eline, ecol, "#%s expects two arguments", op);
+                return -1;
+            }
+            if (args[1].type == TSQueryPredicateStepTypeCapture)
+                pr.capture2 = args[1].value_id;
+            else
+                pr.str = ts_query_string_value_for_id(r->query, args[1].value_id, &len);
+        } else if (pr.op == FL_PRED_MATCH) {
+            if (argc != 2 || args[1].type != TSQueryPredicateStepTypeString) {
+                fl_error_set(err, epath, eline, ecol, "#%s expects a capture and a regex", op);
+                return -1;
+            }
+            const char *pat = ts_query_string_value_for_id(r->query, args[1].value_id, &len);
+            int ec;
+            PCRE2_SIZE eo;
+            pr.re = pcre2_compile((PCRE2_SPTR)pat, len, 0, &ec, &eo, NULL);
+            if (!pr.re) {
+                PCRE2_UCHAR msg[256];
+                pcre2_get_error_message(ec, msg, sizeof msg);
+                fl_error_set(err, epath, eline, ecol, "regex '%s' does not compile at %zu: %s", pat,
+                             (size_t)eo, (const char *)msg);
+                return -1;
+            }
+            pcre2_jit_compile(pr.re, PCRE2_JIT_COMPLETE);
+        } else {
+            pr.value_count = argc - 1;
+            pr.values = fl_xcalloc(pr.value_count, sizeof *pr.values);
+            for (uint32_t k = 0; k < pr.value_count; k++) {
+                if (args[1 + k].type != TSQueryPredicateStepTypeString) {
+                    free(pr.values);
+                    fl_error_set(err, epath, eline, ecol, "#%s expects strings after the capture",
+                                 op);
+                    return -1;
+                }
+                pr.values[k] = ts_query_string_value_for_id(r->query, args[1 + k].value_id, &len);
+            }
+        }
+        p->preds = fl_xrealloc(p->preds, (p->pred_count + 1) * sizeof *p->preds);
+        p->preds[p->pred_count++] = pr;
+        i = j + 1;
+    }
+    return 0;
+}
+
+int fl__rules_compile(fl_lang_rules *r, const char *source, size_t length,
+                      const fl_query_part *parts, size_t part_count, fl_error *err) {
+    uint32_t eoff = 0;
+    TSQueryError etype = TSQueryErrorNone;
+    r->query = ts_query_new(r->lang->load(), source, (uint32_t)length, &eoff, &etype);
+    if (!r->query) {
+        const char *epath;
+        int eline, ecol;
+        offset_to_position(source, parts, part_count, eoff, &epath, &eline, &ecol);
+        fl_error_set(err, epath, eline, ecol, "expected %s (%s query)", query_error_name(etype),
+                     r->lang->name);
+        return -1;
+    }
+    r->cap_count = ts_query_capture_count(r->query);
+    r->caps = fl_xcalloc(r->cap_count ? r->cap_count : 1, sizeof *r->caps);
+    for (uint32_t i = 0; i < r->cap_count; i++) {
+        uint32_t len;
+        classify_capture(&r->caps[i], ts_query_capture_name_for_id(r->query, i, &len));
+    }
+    r->pattern_count = ts_query_pattern_count(r->query);
+    r->patterns = fl_xcalloc(r->pattern_count ? r->pattern_count : 1, sizeof *r->patterns);
+    for (uint32_t i = 0; i < r->pattern_count; i++)
+        if (compile_pattern(r, i, source, parts, part_count, err) != 0) return -1;
+    return 0;
+}
+
+void fl__rules_free(fl_lang_rules *r) {
+    if (r->patterns) {
+        for (uint32_t i = 0; i < r->pattern_count; i++) {
+            fl_pattern_info *p = &r->patterns[i];
+            for (size_t k = 0; k < p->pred_count; k++) {
+                if (p->preds[k].re) pcre2_code_free(p->preds[k].re);
+                free(p->preds[k].values);
+            }
+            free(p->preds);
+        }
+    }
+    free(r->patterns);
+    free(r->caps);
+    if (r->query) ts_query_delete(r->query);
+    r->patterns = NULL;
+    r->caps = NULL;
+    r->query = NULL;
+}
+
+static int node_eq(TSNode a, const char *text, const char *s) {
+    uint32_t as = ts_node_start_byte(a), ae = ts_node_end_byte(a);
+    size_t n = strlen(s);
+    return ae - as == n && memcmp(text + as, s, n) == 0;
+}
+
+static int one_pred(const fl_pred *p, TSNode node, const TSQueryMatch *m, const char *text,
+                    pcre2_match_data *md) {
+    uint32_t s = ts_node_start_byte(node), e = ts_node_end_byte(node);
+    switch (p->op) {
+        case FL_PRED_EQ:
+            if (p->capture2 >= 0) {
+                for (uint16_t k = 0; k < m->capture_count; k++) {
+                    if (m->captures[k].index != (uint32_t)p->capture2) continue;
+                    TSNode o = m->captures[k].node;
+                    uint32_t os = ts_node_start_byte(o), oe = ts_node_end_byte(o);
+                    return oe - os == e - s && memcmp(text + os, text + s, e - s) == 0;
+                }
+                return 0;
+            }
+            return node_eq(node, text, p->str);
+        case FL_PRED_MATCH:
+            return pcre2_match(p->re, (PCRE2_SPTR)(text + s), e - s, 0, 0, md, NULL) >= 0;
+        case FL_PRED_ANY_OF:
+            for (size_t k = 0; k < p->value_count; k++)
+                if (node_eq(node, text, p->values[k])) return 1;
+            return 0;
+    }
+    return 0;
+}
+
+int fl__rules_match_ok(const fl_lang_rules *r, const TSQueryMatch *m, const char *text,
+                       pcre2_match_data *md) {
+    const fl_pattern_info *p = &r->patterns[m->pattern_index];
+    for (size_t i = 0; i < p->pred_count; i++) {
+        const fl_pred *pr = &p->preds[i];
+        int seen = 0;
+        for (uint16_t k = 0; k < m->capture_count; k++) {
+            if (m->captures[k].index != pr->capture) continue;
+            seen = 1;
+            int ok = one_pred(pr, m->captures[k].node, m, text, md);
+            if (pr->negate) ok = !ok;
+            if (!ok) return 0;
+        }
+        /* A predicate on an optional capture that did not match holds. */
+        (void)seen;
+    }
+    return 1;
+}

@@ -1,0 +1,146 @@
+/*
+ * scan.c — fl_scan: a whole-tree scan. The file list comes from walk.c; worker threads
+ * (one parser, query cursor and pcre2 match data each) take files by an atomic counter, read
+ * and analyse them into per-file slots; the slots then enter one fl_index in list order, so
+ * the result does not depend on thread timing. With parse_only the workers only parse (the
+ * benchmark's floor).
+ */
+#include "walk.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct job {
+    const fl_analyzer *a;
+    const fl_walk_list *list;
+    const fl_scan_options *opts;
+    fl_file_facts **slots;
+    size_t *bytes; /* parse-only: bytes read per slot */
+    atomic_size_t next;
+    pthread_mutex_t err_lock;
+    int failed;
+    fl_error err;
+} job;
+
+static void *worker_main(void *arg) {
+    job *j = arg;
+    fl_worker w;
+    fl_worker_init(&w);
+    fl_buf buf = FL_BUF_INIT;
+    for (;;) {
+        size_t i = atomic_fetch_add(&j->next, 1);
+        if (i >= j->list->count) break;
+        const fl_walk_item *it = &j->list->items[i];
+        fl_buf_reset(&buf);
+        fl_error e;
+        fl_error_clear(&e);
+        if (fl_file_read(it->abs, &buf, &e) != 0) continue; /* vanished or unreadable */
+        const char *text = buf.data ? buf.data : "";
+        if (!it->explicit_file && !j->opts->include_vendored && fl__generated_text(text, buf.len))
+            continue;
+        if (j->opts->parse_only) {
+            const fl_language *lang = fl_grammar_for_path(it->rel);
+            j->bytes[i] = buf.len;
+            if (!lang) continue;
+            ts_parser_set_language(w.parser, lang->load());
+            TSTree *t = ts_parser_parse_string(w.parser, NULL, text, (uint32_t)buf.len);
+            if (t) ts_tree_delete(t);
+            continue;
+        }
+        fl_file_facts *f = fl__analyze(j->a, &w, it->rel, NULL, text, buf.len, NULL, NULL, &e);
+        if (!f) {
+            pthread_mutex_lock(&j->err_lock);
+            if (!j->failed) {
+                j->failed = 1;
+                j->err = e;
+                snprintf(j->err.path, sizeof j->err.path, "%s", it->rel);
+            }
+            pthread_mutex_unlock(&j->err_lock);
+            continue;
+        }
+        j->slots[i] = f;
+    }
+    fl_buf_free(&buf);
+    fl_worker_fini(&w);
+    return NULL;
+}
+
+int fl_scan(const char *const *paths, size_t path_count, const fl_scan_options *opts,
+            fl_scan_result *out, fl_error *err) {
+    fl_scan_options defaults;
+    memset(&defaults, 0, sizeof defaults);
+    if (!opts) opts = &defaults;
+    memset(out, 0, sizeof *out);
+    const char *dot = ".";
+    if (path_count == 0) {
+        paths = &dot;
+        path_count = 1;
+    }
+    fl_walk_list list;
+    char *root = NULL;
+    if (fl__walk(paths, path_count, opts, &list, &root, err) != 0) return -1;
+
+    fl_analyzer *a = NULL;
+    if (!opts->parse_only) {
+        fl_buf qdir = FL_BUF_INIT;
+        fl_buf_printf(&qdir, "%s/.faultline/queries", root);
+        a = fl_analyzer_new(fl_buf_cstr(&qdir), err);
+        fl_buf_free(&qdir);
+        if (!a) {
+            fl__walk_list_free(&list);
+            free(root);
+            return -1;
+        }
+    }
+
+    job j;
+    memset(&j, 0, sizeof j);
+    j.a = a;
+    j.list = &list;
+    j.opts = opts;
+    j.slots = fl_xcalloc(list.count ? list.count : 1, sizeof *j.slots);
+    j.bytes = fl_xcalloc(list.count ? list.count : 1, sizeof *j.bytes);
+    atomic_init(&j.next, 0);
+    pthread_mutex_init(&j.err_lock, NULL);
+
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int threads = opts->threads > 0 ? opts->threads : (int)(ncpu > 0 ? ncpu : 1);
+    if (threads > 8) threads = 8;
+    if ((size_t)threads > list.count) threads = list.count ? (int)list.count : 1;
+    pthread_t *tids = fl_xcalloc((size_t)threads, sizeof *tids);
+    int started = 0;
+    for (int t = 1; t < threads; t++)
+        if (pthread_create(&tids[started], NULL, worker_main, &j) == 0) started++;
+    worker_main(&j); /* this thread works too */
+    for (int t = 0; t < started; t++) pthread_join(tids[t], NULL);
+    free(tids);
+    pthread_mutex_destroy(&j.err_lock);
+
+    int rc = 0;
+    if (j.failed) {
+        if (err) *err = j.err;
+        rc = -1;
+        for (size_t i = 0; i < list.count; i++) fl_file_facts_free(j.slots[i]);
+    } else if (opts->parse_only) {
+        for (size_t i = 0; i < list.count; i++) {
+            if (!j.bytes[i]) continue;
+            out->files++;
+            out->bytes += j.bytes[i];
+        }
+    } else {
+        fl_index *ix = fl_index_new();
+        for (size_t i = 0; i < list.count; i++)
+            if (j.slots[i]) fl_index_put(ix, j.slots[i]);
+        fl_index_result(ix, NULL, out);
+        fl_index_free(ix);
+    }
+    free(j.slots);
+    free(j.bytes);
+    fl_analyzer_free(a);
+    fl__walk_list_free(&list);
+    free(root);
+    return rc;
+}

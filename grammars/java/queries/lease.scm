@@ -1,0 +1,51 @@
+; lease.scm (Java) — Curator locks and leader election, ZooKeeper sessions and ephemeral nodes.
+
+; new InterProcessMutex(client, path), InterProcessSemaphoreMutex, InterProcessReadWriteLock,
+; InterProcessSemaphoreV2
+(object_creation_expression
+  type: (type_identifier) @_t
+  (#match? @_t "^(InterProcess\\w+|DistributedLock|ZkLock|RedissonLock)$")) @lease.acquire
+
+; new LeaderLatch(...), new LeaderSelector(...); latch.hasLeadership(), isLeader()
+(object_creation_expression
+  type: (type_identifier) @_t
+  (#any-of? @_t "LeaderLatch" "LeaderSelector")) @lease.leader
+(method_invocation
+  name: (identifier) @_m
+  (#any-of? @_m "hasLeadership" "isLeader" "takeLeadership" "getLeader" "requeue")) @lease.leader
+
+; lock.acquire(...), mutex.acquire(10, TimeUnit.SECONDS); lock.release()
+(method_invocation
+  object: (_) @_o
+  name: (identifier) @_m
+  (#eq? @_m "acquire")
+  (#match? @_o "(?i)(lock|mutex|lease|semaphore|latch)\\w*$")) @lease.acquire
+(method_invocation
+  object: (_) @_o
+  name: (identifier) @_m
+  (#any-of? @_m "release" "unlock" "revoke")
+  (#match? @_o "(?i)(lock|mutex|lease)\\w*$")) @lease.release
+
+; zk.create(path, data, acl, CreateMode.EPHEMERAL[_SEQUENTIAL]): a node that lives as long as
+; the session
+(method_invocation
+  name: (identifier) @_m
+  arguments: (argument_list) @_args
+  (#any-of? @_m "create" "withMode")
+  (#match? @_args "EPHEMERAL")) @lease.acquire
+
+; new ZooKeeper(connect, sessionTimeoutMs, watcher): the session is a lease
+(object_creation_expression
+  type: (type_identifier) @_t
+  (#eq? @_t "ZooKeeper")) @lease.ttl
+(method_invocation
+  name: (identifier) @_m
+  (#any-of? @_m "sessionTimeoutMs" "getSessionTimeout" "setTtl" "withTtl" "expireAfterWrite")) @lease.ttl
+
+; renewals
+(method_invocation
+  name: (identifier) @_m
+  (#any-of? @_m "renewLease" "renew" "keepAlive" "extendLease" "heartbeat")) @lease.renew
+
+; fencing tokens
+((identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
