@@ -140,6 +140,26 @@ static json_t *read_number_or_symbol(fl_edn *p, fl_error *err) {
 }
 
 static json_t *read_string(fl_edn *p, fl_error *err) {
+    /* the common case: no escapes, no newlines; plain ASCII needs no UTF-8 check */
+    {
+        size_t k = p->pos + 1;
+        int ascii = 1;
+        while (k < p->len && p->s[k] != '"' && p->s[k] != '\\' && p->s[k] != '\n') {
+            if ((unsigned char)p->s[k] >= 0x80) ascii = 0;
+            k++;
+        }
+        if (k < p->len && p->s[k] == '"') {
+            const char *start = p->s + p->pos + 1;
+            size_t n = k - p->pos - 1;
+            json_t *v = ascii ? json_stringn_nocheck(start, n) : json_stringn(start, n);
+            if (!v) {
+                fail(p, err, "expected a string in UTF-8");
+                return NULL;
+            }
+            p->pos = k + 1;
+            return v;
+        }
+    }
     fl_buf b = FL_BUF_INIT;
     advance(p); /* opening quote */
     while (p->pos < p->len && p->s[p->pos] != '"') {

@@ -144,8 +144,8 @@ static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, si
             if (j < k) before[nb++] = pre[j];
             if (j >= k || !pre[j].must) w->ops[w->n++] = pre[j];
         }
-        if (k == 0) break; /* P itself, from the initial state */
-        if (++tries > 24) continue;
+        if (k == 0) break;       /* P itself, from the initial state */
+        if (++tries > 24) break; /* give up on smaller windows: P from the start */
         lin_search_limits lim;
         memset(&lim, 0, sizeof lim);
         lim.collect = 1;
@@ -270,6 +270,10 @@ int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *
     size_t act[LIN_ACTIVE]; /* the open searches */
     json_t **pdetail = want ? fl_xcalloc(nparts ? nparts : 1, sizeof *pdetail) : NULL;
     while ((active > 0 || started < nparts) && bad == SIZE_MAX) {
+        if (ctx->over_budget || fl_check_timed_out(ctx)) { /* the rest stays unchecked */
+            any_unknown = 1;
+            break;
+        }
         while (active < LIN_ACTIVE && started < nparts) {
             srch[started] = lin_searcher_new(&m, parts[started].ops, parts[started].nops, &lim);
             act[active++] = started++;

@@ -45,7 +45,13 @@ static uint32_t intern_value(lin_model *m, json_t *v) {
         free(buf);
         return id;
     }
-    char *text = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    if (!v || json_is_null(v)) return lin_intern(&m->values, "jnull", 5);
+    if (json_is_integer(v)) { /* the common case, without json_dumps */
+        char nb[32];
+        int n = snprintf(nb, sizeof nb, "j%lld", (long long)json_integer_value(v));
+        return lin_intern(&m->values, nb, (uint32_t)n);
+    }
+    char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS);
     const char *t = text ? text : "null";
     size_t n = strlen(t);
     char *buf = fl_xmalloc(n + 1);

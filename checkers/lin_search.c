@@ -23,10 +23,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A cached (linearized set, state). The set is stored compactly: `lo` leading words that
+ * are all ones are implied, then `len` stored words, then zero words to the end: the
+ * linearized set of a long history is a full prefix plus a short ragged edge, so an entry
+ * takes a few words instead of n/64. */
 typedef struct cache_slot {
     uint64_t hash; /* 0 = empty (real hashes are forced non-zero) */
     uint64_t state;
-    uint32_t bits; /* offset of the bitset in the arena, in words */
+    uint32_t off; /* offset of the stored words in the arena */
+    uint32_t lo, len;
 } cache_slot;
 
 typedef struct cache {
@@ -67,31 +72,36 @@ static void cache_grow_table(cache *c) {
     c->cap = ncap;
 }
 
-/* Inserts (bits, state) with hash h; returns 1 when it was new. */
-static inline int cache_insert(cache *c, uint64_t h, uint64_t state, const uint64_t *bits) {
-    size_t nw = c->nw;
+/* Inserts (bits, state) with hash h; bits[0..lo) are all ones and bits[hi..) all zero.
+ * Returns 1 when it was new. */
+static inline int cache_insert(cache *c, uint64_t h, uint64_t state, const uint64_t *bits,
+                               size_t lo, size_t hi) {
+    size_t len = hi - lo;
     size_t mask = c->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         cache_slot *s = &c->slots[i];
         if (!s->hash) {
-            if (c->arena_len + nw > c->arena_cap) {
-                c->arena_cap = c->arena_cap ? c->arena_cap * 2 : 64 * nw;
+            if (c->arena_len + len > c->arena_cap) {
+                c->arena_cap = c->arena_cap ? c->arena_cap * 2 : 1024;
+                while (c->arena_cap < c->arena_len + len) c->arena_cap *= 2;
                 c->arena = fl_xrealloc(c->arena, c->arena_cap * sizeof *c->arena);
             }
             uint64_t *dst = c->arena + c->arena_len;
-            for (size_t w = 0; w < nw; w++) dst[w] = bits[w];
+            for (size_t w = 0; w < len; w++) dst[w] = bits[lo + w];
             s->hash = h;
             s->state = state;
-            s->bits = (uint32_t)(c->arena_len / nw);
-            c->arena_len += nw;
+            s->off = (uint32_t)c->arena_len;
+            s->lo = (uint32_t)lo;
+            s->len = (uint32_t)len;
+            c->arena_len += len;
             if (++c->n * 2 > c->cap) cache_grow_table(c);
             return 1;
         }
-        if (s->hash == h && s->state == state) {
-            const uint64_t *have = c->arena + (size_t)s->bits * nw;
+        if (s->hash == h && s->state == state && s->lo == lo && s->len == len) {
+            const uint64_t *have = c->arena + s->off;
             size_t w = 0;
-            while (w < nw && have[w] == bits[w]) w++;
-            if (w == nw) return 0;
+            while (w < len && have[w] == bits[lo + w]) w++;
+            if (w == len) return 0;
         }
     }
 }
@@ -137,6 +147,7 @@ struct lin_searcher {
     size_t finals_cap;
     size_t best_depth, frontier;
     uint64_t state, zh;
+    size_t blo, bhi; /* cur[0..blo) all ones, cur[bhi..) all zero (see cache_slot) */
     size_t remaining, steps, next_check;
     int32_t e;
     int done;
@@ -280,7 +291,13 @@ lin_searcher *lin_searcher_new(lin_model *m, const lin_op *ops, size_t n,
     uint64_t seed = 0x5eed1234abcdULL;
     for (size_t i = 0; i < n; i++) s->zob[i] = splitmix(&seed);
     s->c.nw = (n + 63) / 64;
-    cache_grow_table(&s->c);
+    /* start the cache at about 8 entries per op (fewer doublings on typical histories) */
+    while (s->c.cap < 8 * n && s->c.cap < (1u << 16)) s->c.cap = s->c.cap ? s->c.cap * 2 : 64;
+    if (s->c.cap) {
+        s->c.slots = fl_xcalloc(s->c.cap, sizeof *s->c.slots);
+    } else {
+        cache_grow_table(&s->c);
+    }
     s->cur = fl_xcalloc(s->c.nw, sizeof *s->cur);
     s->stk_ent = fl_xmalloc(n * sizeof *s->stk_ent);
     s->stk_state = fl_xmalloc(n * sizeof *s->stk_state);
@@ -324,6 +341,8 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
     uint64_t *cur = s->cur;
     uint64_t state = s->state, zh = s->zh;
     size_t sp = s->sp, remaining = s->remaining, steps = s->steps;
+    size_t blo = s->blo, bhi = s->bhi;
+    const size_t nw = s->c.nw;
     int32_t e = s->e;
     size_t stop = slice ? steps + slice : SIZE_MAX;
     lin_answer answer = LIN_UNKNOWN;
@@ -398,12 +417,15 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
                 }
             }
             if (legal) {
-                cur[oi >> 6] |= 1ULL << (oi & 63);
+                size_t w = oi >> 6, olo = blo, ohi = bhi;
+                cur[w] |= 1ULL << (oi & 63);
+                if (w + 1 > bhi) bhi = w + 1;
+                while (blo < nw && cur[blo] == ~0ULL) blo++;
                 uint64_t nz = zh ^ zob[oi];
                 uint64_t h = nz ^ lin_mix64(ns + 0x9e3779b97f4a7c15ULL);
                 if (!h) h = 1;
                 int forced = op->ro;
-                if (cache_insert(&s->c, h, ns, cur)) {
+                if (cache_insert(&s->c, h, ns, cur, blo, bhi)) {
                     s->stk_ent[sp] = forced ? -e : e;
                     s->stk_state[sp] = state;
                     sp++;
@@ -436,7 +458,9 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
                     e = next[0];
                     continue;
                 }
-                cur[oi >> 6] &= ~(1ULL << (oi & 63));
+                cur[w] &= ~(1ULL << (oi & 63));
+                blo = olo;
+                bhi = ohi;
                 /* A read-only op (it never changes the state) that is legal now can always
                  * be linearized first: it is already invoked, everything that must precede
                  * it is linearized, and moving it earlier changes no state any other op
@@ -464,7 +488,10 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
             uint32_t oi = eop[ce];
             state = s->stk_state[sp];
             zh ^= zob[oi];
-            cur[oi >> 6] &= ~(1ULL << (oi & 63));
+            size_t w = oi >> 6;
+            cur[w] &= ~(1ULL << (oi & 63));
+            if (w < blo) blo = w;
+            while (bhi > blo && cur[bhi - 1] == 0) bhi--;
             remaining += ops[oi].must;
             if (s->prefix && s->lst[oi]) {
                 if (s->lst[oi] == 1)
@@ -487,6 +514,8 @@ int lin_searcher_run(lin_searcher *s, size_t slice, lin_search_out *out) {
     }
     s->state = state;
     s->zh = zh;
+    s->blo = blo;
+    s->bhi = bhi;
     s->sp = sp;
     s->remaining = remaining;
     s->steps = steps;

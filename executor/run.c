@@ -33,14 +33,21 @@ static const char *chk_name(fl_chk_state s) {
                                  : "not-run";
 }
 
-static json_t *run_summary(const fl_seed_run *r, const char *session_dir) {
+static json_t *run_summary(const fl_seed_run *r, const char *session_dir, double rate) {
     const char *rel = r->dir + strlen(session_dir);
     while (*rel == '/') rel++;
-    return json_pack("{s:I,s:s,s:b,s:s,s:i,s:i,s:i,s:f,s:f,s:s?,s:s?}", "seed", (json_int_t)r->seed,
-                     "dir", rel, "ran", r->ran, "checker", chk_name(r->chk), "ops", r->ops,
-                     "faults_scheduled", r->faults_scheduled, "faults_proven", r->faults_proven,
-                     "workload_s", r->workload_s, "overhead_s", r->overhead_s, "env_gap",
-                     r->env_gap ? r->env_reason : NULL, "error", r->error[0] ? r->error : NULL);
+    json_t *o =
+        json_pack("{s:I,s:s,s:b,s:s,s:i,s:i,s:i,s:f,s:f,s:s?,s:s?}", "seed", (json_int_t)r->seed,
+                  "dir", rel, "ran", r->ran, "checker", chk_name(r->chk), "ops", r->ops,
+                  "faults_scheduled", r->faults_scheduled, "faults_proven", r->faults_proven,
+                  "workload_s", r->workload_s, "overhead_s", r->overhead_s, "env_gap",
+                  r->env_gap ? r->env_reason : NULL, "error", r->error[0] ? r->error : NULL);
+    /* red flag 1: the workload's intended vs achieved rate */
+    json_object_set_new(o, "rate_intended", json_real(rate));
+    json_object_set_new(
+        o, "rate_achieved",
+        json_real(r->workload_s > 0 ? (double)(long long)(r->ops / r->workload_s * 10) / 10 : 0));
+    return o;
 }
 
 static int json_count(json_t *o, const char *k) {
@@ -222,7 +229,7 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
         fl_exec_session_event(ses, sc->id, "run started", dir + strlen(session_dir) + 1);
         fl_seed_run *r = &rs[nr++];
         fl_exec_seed_run_exec(sc, seed, dir, o->progress, r);
-        json_array_append_new(runs, run_summary(r, session_dir));
+        json_array_append_new(runs, run_summary(r, session_dir, sc->rate));
         json_array_append_new(seeds, json_integer(seed));
         if (r->env_gap) {
             in.env_gap = 1;
@@ -256,7 +263,7 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
                                   dir + strlen(session_dir) + 1);
             fl_seed_run *rr = &rs[nr++];
             fl_exec_seed_run_exec(sc, seed, dir, o->progress, rr);
-            json_array_append_new(runs, run_summary(rr, session_dir));
+            json_array_append_new(runs, run_summary(rr, session_dir, sc->rate));
             in.rerun = rr->chk;
             reproduced = rr->chk == FL_CHK_INVALID;
             progress(o->progress, "    re-run checker: %s\n", chk_name(rr->chk));
@@ -382,6 +389,8 @@ int fl_exec_run(const fl_run_options *o, int *exit_code, fl_error *err) {
         char ts[32];
         strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", &tm);
         snprintf(dir, sizeof dir, "test-sessions/%s/%s", plan.slug, ts);
+        for (int k = 2; access(dir, F_OK) == 0 && k < 100; k++) /* two runs in one second */
+            snprintf(dir, sizeof dir, "test-sessions/%s/%s-%d", plan.slug, ts, k);
     }
     if (fl_mkdirs(dir, err) < 0) {
         fl_exec_plan_free(&plan);

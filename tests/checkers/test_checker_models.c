@@ -338,6 +338,58 @@ static void test_result_object(void **state) {
     fl_check_result_free(&res);
 }
 
+/* Every format reaches the checker the same way. */
+static void test_formats(void **state) {
+    (void)state;
+    /* op-records: a timed-out write may take effect after its invoke, or never */
+    const char *rec =
+        "{\"op_id\":1,\"process_id\":\"a\",\"invoke_ts\":10,\"complete_ts\":null,\"op_type\":"
+        "\"write\",\"key\":\"k\",\"input\":5,\"output\":null,\"error\":\"timeout\","
+        "\"timeout_marker\":true,\"node_seen\":null,\"fault_epoch\":1}\n"
+        "{\"op_id\":2,\"process_id\":\"b\",\"invoke_ts\":20,\"complete_ts\":30,\"op_type\":"
+        "\"read\",\"key\":\"k\",\"input\":null,\"output\":null,\"error\":null,"
+        "\"timeout_marker\":false,\"node_seen\":\"n1\",\"fault_epoch\":1}\n"
+        "{\"op_id\":3,\"process_id\":\"b\",\"invoke_ts\":40,\"complete_ts\":50,\"op_type\":"
+        "\"read\",\"key\":\"k\",\"input\":null,\"output\":5,\"error\":null,"
+        "\"timeout_marker\":false,\"node_seen\":\"n1\",\"fault_epoch\":null}\n";
+    assert_int_equal(run("kv", rec), V);
+    /* ... but once seen, it stays */
+    char buf[4096];
+    snprintf(
+        buf, sizeof buf, "%s%s", rec,
+        "{\"op_id\":4,\"process_id\":\"b\",\"invoke_ts\":60,\"complete_ts\":70,"
+        "\"op_type\":\"read\",\"key\":\"k\",\"input\":null,\"output\":null,"
+        "\"error\":null,\"timeout_marker\":false,\"node_seen\":\"n1\",\"fault_epoch\":null}\n");
+    assert_int_equal(run("kv", buf), I);
+    /* an op-record with an error and no timeout marker failed: no effect */
+    const char *failed =
+        "{\"op_id\":1,\"process_id\":1,\"invoke_ts\":1,\"complete_ts\":2,\"op_type\":\"write\","
+        "\"input\":5,\"error\":\"conflict\",\"timeout_marker\":false}\n"
+        "{\"op_id\":2,\"process_id\":1,\"invoke_ts\":3,\"complete_ts\":4,\"op_type\":\"read\","
+        "\"output\":5,\"error\":null,\"timeout_marker\":false}\n";
+    assert_int_equal(run("register", failed), I);
+    /* one JSON array of events */
+    assert_int_equal(run("register",
+                         "[{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1},"
+                         "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1},"
+                         "{\"process\":1,\"type\":\"invoke\",\"f\":\"read\",\"value\":null},"
+                         "{\"process\":1,\"type\":\"ok\",\"f\":\"read\",\"value\":1}]"),
+                     V);
+    /* jepsen.util log lines, with an info that keeps its invoke's value */
+    assert_int_equal(run("cas-register", "INFO jepsen.util - 0 :invoke :write 3\n"
+                                         "INFO jepsen.util - 0 :info :write :timed-out\n"
+                                         "INFO jepsen.util - 1 :invoke :read nil\n"
+                                         "INFO jepsen.util - 1 :ok :read 3\n"),
+                     V);
+    /* nemesis events are not ops */
+    assert_int_equal(run("register",
+                         "{\"process\":\"nemesis\",\"type\":\"info\",\"f\":\"start\"}\n"
+                         "{\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\n"
+                         "{\"process\":0,\"type\":\"ok\",\"f\":\"read\",\"value\":null}\n"
+                         "{\"process\":\"nemesis\",\"type\":\"info\",\"f\":\"stop\"}\n"),
+                     V);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_register),
@@ -349,6 +401,7 @@ int main(void) {
         cmocka_unit_test(test_counter),
         cmocka_unit_test(test_bad_ops),
         cmocka_unit_test(test_result_object),
+        cmocka_unit_test(test_formats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
