@@ -2,7 +2,7 @@
  * lin_check.c — the `linearizable` checker: splits the history per key (P-compositionality),
  * searches the partitions interleaved (lin_search.c), and for a violation narrows the failing
  * partition down to the smallest window of ops that cannot be linearized (find_window: the
- * ops after the latest clean cut, proven from every state the ops before it can leave),
+ * ops from the latest cut, proven from every state the ops before it can leave),
  * under a step budget tied to the failing search (deterministic, never turns the verdict
  * into unknown).
  *
