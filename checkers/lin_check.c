@@ -45,13 +45,11 @@ static json_t *op_json(const fl_history *h, size_t index) {
 }
 
 /* The smallest window. P = the ops invoked before the furthest return R that could not be
- * passed (those still running at R made optional): P cannot be linearized. A cut before op
- * k of P is clean when every ok op invoked before it completed before it; then every
- * linearization of P runs the ok ops before the cut first, ending in one of the states
- * `finals` (found by an exhaustive search of those ops), and the ops from the cut on (plus
- * the unknown-outcome ops invoked earlier, which may take effect after the cut) can be
- * linearized from none of them. The window is that rest for the latest clean cut before
- * the failing op. */
+ * passed (those still running at R made optional; if the kv lookahead looked further, the
+ * first later return that makes it fail): P cannot be linearized. For a cut inside P (see
+ * find_window), every linearization of P is a first part (the ops completed before the cut
+ * plus some of the ops running across it) ending in a known (state, ops used), then the
+ * rest; the window is the rest for the latest cut where the rest fails from every start. */
 typedef struct lin_window {
     lin_op *ops; /* the window's ops, by invoke */
     size_t n;
