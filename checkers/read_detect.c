@@ -91,6 +91,11 @@ fl_history_format fl_history_detect(const char *d, size_t len) {
 int fl_history_read(const char *name, const char *data, size_t len, fl_history_format format,
                     fl_history *out, fl_error *err) {
     memset(out, 0, sizeof *out);
+    if (len >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
+        (unsigned char)data[2] == 0xBF) { /* a UTF-8 byte order mark is not content */
+        data += 3;
+        len -= 3;
+    }
     if (format == FL_FORMAT_AUTO) {
         format = fl_history_detect(data, len);
         if (format == FL_FORMAT_AUTO) {

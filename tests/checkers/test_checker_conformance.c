@@ -85,10 +85,36 @@ static void test_knossos(void **state) {
     run_manifest("knossos", 0);
 }
 
+/* The six etcd histories Knossos never finished (2 timeouts after days, 4 out of memory)
+ * get a definite answer here, within a budget that would make any hesitation "unknown". */
+static void test_knossos_unfinished_etcd(void **state) {
+    (void)state;
+    static const struct {
+        const char *n;
+        int linearizable;
+    } hard[] = {{"007", 1}, {"040", 0}, {"057", 0}, {"085", 0}, {"097", 0}, {"099", 0}};
+    for (size_t i = 0; i < sizeof hard / sizeof *hard; i++) {
+        char path[2048];
+        snprintf(path, sizeof path, "%s/conformance/porcupine/etcd/etcd_%s.log", FL_SHARED_DIR,
+                 hard[i].n);
+        fl_check_options o;
+        fl_check_options_init(&o);
+        o.model = "cas-register";
+        o.timeout_s = 60;
+        o.max_memory_bytes = (size_t)512 << 20;
+        fl_check_result res;
+        fl_error err;
+        assert_int_equal(fl_check_path(path, &o, &res, &err), 0);
+        assert_int_equal(res.verdict, hard[i].linearizable ? FL_CHECK_VALID : FL_CHECK_INVALID);
+        fl_check_result_free(&res);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_porcupine),
         cmocka_unit_test(test_knossos),
+        cmocka_unit_test(test_knossos_unfinished_etcd),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
