@@ -143,11 +143,15 @@ plan (it answers -32601 or -32803).  Returns the plan's buffer."
 
 ;;;###autoload
 (defun faultline-plan ()
-  "Open the project's test plan, making a project-wide one when there is none."
+  "Open the project's newest test plan, making a project-wide one when there is none."
   (interactive)
   (let* ((root (faultline--root))
-         (existing (car (ignore-errors
-                          (directory-files (expand-file-name "docs/testing-plans" root) t "\\.md\\'")))))
+         (plans (ignore-errors
+                  (directory-files (expand-file-name "docs/testing-plans" root) t "\\.md\\'")))
+         ;; the newest plan: the one most likely under review
+         (existing (car (sort plans (lambda (a b)
+                                      (time-less-p (file-attribute-modification-time (file-attributes b))
+                                                   (file-attribute-modification-time (file-attributes a))))))))
     (if existing (find-file existing) (faultline--plan nil))))
 
 ;;;###autoload
