@@ -143,7 +143,8 @@ plan (it answers -32601 or -32803).  Returns the plan's buffer."
 
 ;;;###autoload
 (defun faultline-plan ()
-  "Open the project's newest test plan, making a project-wide one when there is none."
+  "Open the project's newest test plan.
+Makes a project-wide plan when there is none."
   (interactive)
   (let* ((root (faultline--root))
          (plans (ignore-errors
