@@ -121,5 +121,26 @@ verdict=$(cat "$(ls -td "$work"/test-sessions/*/*/ | head -n 1)/scenarios/S1/ver
 t_contains "verdict written" "$verdict" '"verdict": "FAIL-reproducible"'
 t_contains "blame" "$verdict" '"blame": "SUT"'
 
+# Commands named in the prose (`faultline ...` code spans) and in the blocks: each subcommand
+# exists, and each --flag it is shown with is one its help text documents.
+for skill in designing-distributed-system-tests executing-distributed-system-tests; do
+  md="$FL_SOURCE_DIR/skills/$skill/SKILL.md"
+  { grep -o '`faultline [^`]*`' "$md" | tr -d '`'
+    grep -v '^@@BLOCK ' "$tmp/$skill.blocks" | grep -o '^faultline [a-z][^;|&]*'; } |
+    sort -u >"$tmp/$skill.cmds"
+  while read -r _ sub rest; do
+    case "$sub" in help) sub=$(awk '{print $1}' <<<"$rest"); [ -n "$sub" ] || continue ;; esac
+    [ "$sub" = plan ] && ! have plan && continue
+    [ "$sub" = review ] && ! have review && continue
+    if ! usage=$("$FAULTLINE" help "$sub" 2>&1); then
+      t_fail "$skill shows 'faultline $sub', which is not a faultline command"; continue
+    fi
+    t_ok
+    for flag in $(grep -oE '(^| )--?[a-z][a-z-]*' <<<" $rest" | tr -d ' '); do
+      case "$usage" in *"$flag"*) t_ok ;; *) t_fail "$skill shows 'faultline $sub $flag', which 'faultline help $sub' does not document" ;; esac
+    done
+  done <"$tmp/$skill.cmds"
+done
+
 echo "skipped blocks: $skipped"
 t_done
