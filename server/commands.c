@@ -10,9 +10,12 @@ int fl_cmd_serve(int argc, char **argv); /* cmd_serve.c */
 extern const char fl_serve_usage[];
 int fl_cmd_scan(int argc, char **argv);
 extern const char fl_cmd_scan_usage[];
+int fl_cmd_check(int argc, char **argv);
+extern const char fl_cmd_check_usage[];
 
 const fl_command fl_commands[] = {
     {"scan", "sites, claims and hypotheses for files or trees", fl_cmd_scan_usage, fl_cmd_scan},
+    {"check", "check histories with consistency checkers", fl_cmd_check_usage, fl_cmd_check},
     {"serve", "language server on stdio (LSP 3.17)", fl_serve_usage, fl_cmd_serve},
     {NULL, NULL, NULL, NULL},
 };
