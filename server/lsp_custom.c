@@ -10,6 +10,8 @@
 #include "lsp_coverage.h"
 #include "lsp_features.h"
 
+#include "fl_checkers.h"
+
 #include <string.h>
 
 /* An optional params.textDocument.uri: the document, NULL for the workspace; false when a
@@ -75,23 +77,70 @@ void lsp_h_plan(lsp_server *s, json_t *p, lsp_reply *r) {
                     "plan in this build");
 }
 
+/* faultline/check {"model", "checker"?, "history": path | "text": history bytes,
+ * "consistency"?, "total"?, "timeout_s"?}: the SPEC §3 result object. A relative history
+ * path is taken from the first workspace folder. The check runs with a time budget (30 s
+ * unless timeout_s says otherwise, at most 600): past it the answer is "unknown", never a
+ * guess, and the server is never held longer. */
 void lsp_h_check(lsp_server *s, json_t *p, lsp_reply *r) {
     if (!json_is_object(p)) {
         lsp_reply_error(r, LSP_INVALID_PARAMS,
-                        "params must be an object with \"model\" and \"history\"");
+                        "params must be an object with \"model\" and \"history\" (a path) or "
+                        "\"text\" (the history itself)");
         return;
     }
-    json_t *model = json_object_get(p, "model");
-    json_t *hist = json_object_get(p, "history");
-    if (!json_is_string(model) || !json_is_string(hist)) {
+    json_t *model = json_object_get(p, "model"), *checker = json_object_get(p, "checker");
+    json_t *hist = json_object_get(p, "history"), *text = json_object_get(p, "text");
+    json_t *cons = json_object_get(p, "consistency"), *total = json_object_get(p, "total");
+    json_t *tmo = json_object_get(p, "timeout_s");
+    if (!json_is_string(model) || (!json_is_string(hist) && !json_is_string(text)) ||
+        (checker && !json_is_string(checker)) || (cons && !json_is_string(cons)) ||
+        (total && !json_is_integer(total)) || (tmo && !json_is_number(tmo))) {
         lsp_reply_error(r, LSP_INVALID_PARAMS,
-                        "params.model and params.history (a history file path) are required "
-                        "strings");
+                        "params.model and params.history (a history file path) or params.text "
+                        "(the history) are required strings; checker and consistency are "
+                        "strings, total an integer, timeout_s a number");
         return;
     }
-    lsp_reply_error(r, LSP_REQUEST_FAILED,
-                    "the checkers are not built yet: faultline/check cannot check histories "
-                    "in this build");
+    fl_check_options o;
+    fl_check_options_init(&o);
+    o.model = json_string_value(model);
+    o.checker = checker ? json_string_value(checker) : NULL;
+    o.consistency = cons ? json_string_value(cons) : NULL;
+    o.total = total ? (long long)json_integer_value(total) : -1;
+    double t = tmo ? json_number_value(tmo) : 30.0;
+    o.timeout_s = t > 0 && t <= 600 ? t : 30.0;
+    char why[512];
+    if (!fl_check_resolve(&o, why, sizeof why)) {
+        lsp_reply_error(r, LSP_INVALID_PARAMS, "%s", why);
+        return;
+    }
+    fl_check_result res = {0};
+    fl_error err;
+    fl_error_clear(&err);
+    int rc;
+    if (hist) {
+        const char *h = json_string_value(hist);
+        fl_buf path = FL_BUF_INIT;
+        if (h[0] != '/' && s->nroots)
+            fl_buf_printf(&path, "%s/%s", s->roots[0], h);
+        else
+            fl_buf_puts(&path, h);
+        rc = fl_check_path(path.data, &o, &res, &err);
+        fl_buf_free(&path);
+    } else {
+        rc = fl_check_buffer("params.text", json_string_value(text), json_string_length(text), &o,
+                             &res, &err);
+    }
+    if (rc != 0) {
+        lsp_reply_error(r, LSP_REQUEST_FAILED, "%s%s%d: %s", err.path, err.path[0] ? ":" : "",
+                        err.line, err.message);
+        r->data =
+            json_pack("{s:s, s:i, s:i}", "path", err.path, "line", err.line, "column", err.column);
+        return;
+    }
+    r->result = json_incref(res.json);
+    fl_check_result_free(&res);
 }
 
 void lsp_h_run(lsp_server *s, json_t *p, lsp_reply *r) {

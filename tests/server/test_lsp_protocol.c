@@ -748,9 +748,32 @@ static void test_custom_requests(void **state) {
     assert_int_equal(lc_error_code(req(c, "faultline/plan", json_pack("{s:s}", "scope", "change"))),
                      -32602);
     assert_int_equal(lc_error_code(req(c, "faultline/plan", json_pack("[]"))), -32602);
-    /* faultline/check: params validated. */
+    /* faultline/check: params validated, then real checks of small histories. */
     assert_int_equal(lc_error_code(req(c, "faultline/check", json_object())), -32602);
     assert_int_equal(lc_error_code(req(c, "faultline/check", NULL)), -32602);
+    assert_int_equal(
+        lc_error_code(req(c, "faultline/check",
+                          json_pack("{s:s, s:s}", "model", "no-such-model", "text", "x"))),
+        -32602);
+    const char *good = "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\n"
+                       "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1}\n"
+                       "{\"process\":1,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\n"
+                       "{\"process\":1,\"type\":\"ok\",\"f\":\"read\",\"value\":1}\n";
+    json_t *chk = result_of(
+        req(c, "faultline/check", json_pack("{s:s, s:s}", "model", "register", "text", good)));
+    assert_true(json_is_true(json_object_get(chk, "valid")));
+    assert_string_equal(str_at(chk, "checker"), "linearizable");
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s", good);
+    bad[strlen(bad) - 3] = '2'; /* the read returns 2, which nobody wrote */
+    chk = result_of(
+        req(c, "faultline/check", json_pack("{s:s, s:s}", "model", "register", "text", bad)));
+    assert_true(json_is_false(json_object_get(chk, "valid")));
+    r = req(c, "faultline/check",
+            json_pack("{s:s, s:s}", "model", "register", "history", "/nonexistent/h.jsonl"));
+    assert_int_equal(lc_error_code(r), -32803);
+    r = req(c, "faultline/check", json_pack("{s:s, s:s}", "model", "register", "text", "{{{"));
+    assert_int_equal(lc_error_code(r), -32803);
     /* sites/claims: a document that is not open is an error. */
     assert_int_equal(
         lc_error_code(req(c, "faultline/sites",
