@@ -3,9 +3,11 @@
  * and the plan generator read out of a source tree.
  *
  * Data flow:
- *   1. fl_analyzer_new() compiles the query files of every language once (the built-in
- *      grammars/<lang>/queries/<name>.scm plus the tree's own .faultline/queries/<lang>/<name>.scm)
- * and the claim patterns. An analyzer is immutable afterwards and may be shared by threads.
+ *   1. fl_analyzer_new() holds the query files of every language (the built-in
+ *      grammars/<lang>/queries/<name>.scm plus the tree's own
+ *      .faultline/queries/<lang>/<name>.scm), each language compiled once, on first use
+ *      (languages with user files at once, so a broken file is reported up front). An
+ *      analyzer may be shared by threads.
  *   2. fl_analyze_text() reads ONE file's text (from disk or from an editor buffer, optionally
  *      reusing an edited TSTree for an incremental reparse) and returns that file's facts:
  *      its sites, its claims (doc comments, error type names, test names, Markdown) and the
@@ -16,6 +18,7 @@
  *      silent, hypotheses) and returns everything sorted, with stable ids.
  *   4. fl_scan() does 1–3 for files and folders on disk: it walks trees honouring .gitignore
  *      (libgit2), skips vendored and generated code unless asked, and uses worker threads.
+ *      fl_index_add_tree() does the walk and analysis into an index the caller keeps.
  *   5. fl_scan_result_json() / fl_scan_write() turn a result into the SPEC's JSON shapes,
  *      text lines (path:line:col: rule: message) or SARIF 2.1.0.
  *
@@ -215,6 +218,15 @@ typedef struct fl_scan_options {
 int fl_scan(const char *const *paths, size_t path_count, const fl_scan_options *opts,
             fl_scan_result *out, fl_error *err);
 
+/* The walk and analysis of fl_scan, into an existing index (a language server indexing its
+ * workspace, then updating files one by one with fl_analyze_text + fl_index_put using the
+ * same root-relative paths). `a` may be NULL: then an analyzer with the root's user rules is
+ * made for the call. When `root_out` is not NULL it receives the root (caller frees).
+ * Returns 0, or -1 with `err` set. */
+int fl_index_add_tree(fl_index *ix, const fl_analyzer *a, const char *const *paths,
+                      size_t path_count, const fl_scan_options *opts, char **root_out,
+                      fl_error *err);
+
 /* ---- output ------------------------------------------------------------------------------ */
 
 /* JSON shapes of SPEC §1 (new references). */
@@ -230,5 +242,100 @@ typedef enum fl_scan_format { FL_SCAN_TEXT, FL_SCAN_JSON, FL_SCAN_SARIF } fl_sca
  * per site, then claims and hypotheses as "path:line: claim[category]: text" and
  * "hypothesis H: title" lines. SARIF: 2.1.0, one run, one rule per site rule. */
 void fl_scan_write(const fl_scan_result *r, fl_scan_format format, fl_buf *out);
+
+/* ==== plans and reviews (faultline plan, faultline review) ===================================
+ * Added by the plan issue; implemented in analyzers/plan_*.c.
+ *
+ * A change is the diff base..head (or base..work tree, untracked files included, ignored
+ * files not), renames followed, limited to the planned folder. A plan is built once in
+ * memory (fl_plan_build) and rendered twice: fl_plan_json (SPEC §4 fields plus the
+ * reference's sections) and fl_plan_markdown (the reference's headings §0–§9, §7.M, §7.M.S,
+ * §7b–§7d). The same repository state gives byte-identical renderings: the date is the head
+ * commit's committer date (UTC) unless given, the default slug derives from the folder name
+ * and the revisions, and ids are numbers derived from the scanner's stable hashes:
+ * C<n>/M<n> from the claim, H<n> from the hypothesis, S<n> from the scenario's group key,
+ * n in 1..9999 (1..99999 past 5000 ids of a kind; the next free number when two keys
+ * collide).
+ */
+
+/* One hunk: line ranges on both sides (1-based; a side with 0 lines names the line after
+ * which lines were added or removed). */
+typedef struct fl_hunk {
+    int old_start, old_lines, new_start, new_lines;
+} fl_hunk;
+
+typedef struct fl_changed_file {
+    char *path;          /* head side, relative to the repository's work tree */
+    char *old_path;      /* base side (differs for renames) */
+    char status;         /* 'A' added, 'M' modified, 'D' deleted, 'R' renamed, 'T' type */
+    int binary;          /* no hunks are listed for binary files */
+    int untracked;       /* a work-tree file git does not track yet */
+    int whitespace_only; /* every hunk vanishes when whitespace is ignored */
+    fl_hunk *hunks;
+    size_t hunk_count;
+} fl_changed_file;
+
+typedef struct fl_change {
+    char base[41], head[41]; /* commit ids; head "" = the work tree */
+    fl_changed_file *files;  /* sorted by path */
+    size_t file_count;
+} fl_change;
+
+/* The change base..head in the repository holding `dir` (head NULL: the work tree). Fails
+ * (returns -1, `err` set) when `dir` is not inside a git work tree or a revision does not
+ * name a commit (the message says when the clone is shallow). */
+int fl_change_compute(const char *dir, const char *base, const char *head, fl_change *out,
+                      fl_error *err);
+void fl_change_free(fl_change *c);
+
+typedef struct fl_plan_options {
+    const char *repo; /* the folder to plan for (NULL: "."); inside a git work tree */
+    const char *base; /* NULL: project-wide */
+    const char *head; /* NULL: the work tree */
+    const char *slug; /* NULL: "<folder>-project-wide" or "<folder>-<base7>-<head7|worktree>" */
+    const char *date; /* NULL: the head commit's date (HEAD for the work tree) */
+    int threads;      /* analysis workers; 0 = online CPUs (at most 8) */
+} fl_plan_options;
+
+typedef struct fl_plan fl_plan;
+
+/* Builds the plan. Returns 0, or -1 with `err` (bad folder, bad revision, broken user
+ * query). */
+int fl_plan_build(const fl_plan_options *o, fl_plan **out, fl_error *err);
+void fl_plan_free(fl_plan *p);
+const char *fl_plan_slug(const fl_plan *p);
+/* The repository's work tree (absolute, ends with '/'): plans go to <root>docs/testing-plans/ */
+const char *fl_plan_root(const fl_plan *p);
+/* 1 when the plan exited early (trivial change) */
+int fl_plan_early_exit(const fl_plan *p);
+json_t *fl_plan_json(const fl_plan *p);
+void fl_plan_markdown(const fl_plan *p, fl_buf *out);
+
+/* One problem of a (hand-edited) plan JSON: where (a JSON path like
+ * "$.scenarios[2].falsifies[0]") and what is wrong. */
+typedef struct fl_plan_problem {
+    char *where;
+    char *what;
+} fl_plan_problem;
+
+/* Validates a plan JSON: shapes, broken references (claims, missing claims, hypotheses,
+ * sites, scenarios), serious scenarios without a checker, run blocks with unknown nemeses,
+ * targets, checkers or models. Returns the number of problems (0: valid). */
+size_t fl_plan_check(const json_t *plan, fl_plan_problem **out);
+void fl_plan_problems_free(fl_plan_problem *v, size_t n);
+
+typedef enum fl_review_format { FL_REVIEW_MD, FL_REVIEW_SARIF, FL_REVIEW_RDJSON } fl_review_format;
+
+typedef struct fl_review_summary {
+    size_t hypotheses; /* new or affected by the change */
+    size_t covered;    /* closed by a passing scenario of the latest session */
+    size_t failed;     /* closed by a scenario that FAILed there */
+    size_t uncovered;  /* neither */
+} fl_review_summary;
+
+/* The PR-bot output for a change: builds the change-scoped plan with `o` and reads the
+ * latest session under <root>/test-sessions/ (`sessions` overrides that folder). */
+int fl_review(const fl_plan_options *o, const char *sessions, fl_review_format format,
+              fl_buf *out, fl_review_summary *sum, fl_error *err);
 
 #endif

@@ -7,7 +7,7 @@
   (#match? @clock.expiry "[<>]"))
 
 (call_expression
-  function: (identifier) @_f
+  . function: (identifier) @_f
   arguments: (argument_list . (identifier) @_c)
   (#eq? @_f "clock_gettime")
   (#eq? @_c "CLOCK_REALTIME")) @clock.now

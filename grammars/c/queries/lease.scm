@@ -1,13 +1,13 @@
 ; lease.scm (C, also read for C++) — lease and lock calls of distributed-lock clients.
 
 (call_expression
-  function: (identifier) @_f
+  . function: (identifier) @_f
   (#match? @_f "(?i)^\\w*(lease_(grant|acquire)|acquire_lease|dlock_acquire|redlock_lock)$")) @lease.acquire
 (call_expression
-  function: (identifier) @_f
+  . function: (identifier) @_f
   (#match? @_f "(?i)^\\w*(lease_(renew|keepalive|keep_alive)|renew_lease)$")) @lease.renew
 (call_expression
-  function: (identifier) @_f
+  . function: (identifier) @_f
   (#match? @_f "(?i)^\\w*(lease_(revoke|release)|release_lease|dlock_release)$")) @lease.release
-((identifier) @lease.fencing (#match? @lease.fencing "^(?i:fencing_?token|fence_?token)$"))
-((field_identifier) @lease.fencing (#match? @lease.fencing "^(?i:fencing_?token|fence_?token)$"))
+((identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
+((field_identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))

@@ -3,7 +3,7 @@
 
 ; time.Now().After(l.expiry), time.Now().Before(deadline), l.expiry.Before(time.Now())
 (call_expression
-  function: (selector_expression operand: (_) @_recv field: (field_identifier) @_fn)
+  . function: (selector_expression operand: (_) @_recv field: (field_identifier) @_fn)
   arguments: (argument_list) @_args
   (#any-of? @_fn "After" "Before" "Sub" "Equal" "Compare")
   (#match? @_recv "^(time\\.Now\\(\\)|.*(?i:expir|deadline|ttl|lease|until|valid|stale).*)$")

@@ -9,9 +9,9 @@
 
 ; the Idempotency-Key header
 ((interpreted_string_literal) @idempotency.key
-  (#match? @idempotency.key "^\"(?i:idempotency-key|x-idempotency-key|x-request-id)\"$"))
+  (#any-of? @idempotency.key "\"Idempotency-Key\"" "\"idempotency-key\"" "\"X-Idempotency-Key\"" "\"x-idempotency-key\"" "\"X-Request-Id\"" "\"X-Request-ID\"" "\"x-request-id\""))
 
 ; dedup tables: if _, seen := s.applied[id]; seen { ... }
 (index_expression
   operand: (_) @_m
-  (#match? @_m "(?i)(dedup\\w*|seen|processed|applied\\w*|idempoten\\w*)$")) @idempotency.key
+  (#match? @_m "(?i)(dedup\\w*|seen_?(ids|requests|keys|msgs|messages)|processed(_?(ids|requests|keys|msgs))?|applied(_?(ids|requests|keys|txns))?|idempoten\\w*)$")) @idempotency.key

@@ -2,25 +2,26 @@
 
 ; etcd clientv3: cli.Grant(ctx, ttl) / cli.Lease.Grant / lessor.Grant
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
+  . function: (selector_expression field: (field_identifier) @_fn)
   arguments: (argument_list (_) (_))
   (#eq? @_fn "Grant")) @lease.acquire
 
 ; KeepAlive(ctx, id), KeepAliveOnce(ctx, id); hashicorp: RenewLease
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
-  (#any-of? @_fn "KeepAlive" "KeepAliveOnce" "Renew" "RenewLease" "RenewLock" "Refresh" "Heartbeat")) @lease.renew
+  . function: (selector_expression operand: (_) @_o field: (field_identifier) @_fn)
+  (#any-of? @_fn "KeepAlive" "KeepAliveOnce" "Renew" "RenewLease" "RenewLock" "Refresh" "Heartbeat")
+  (#not-eq? @_o "runtime")) @lease.renew
 
 ; Revoke(ctx, id)
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
+  . function: (selector_expression field: (field_identifier) @_fn)
   arguments: (argument_list (_))
   (#any-of? @_fn "Revoke" "RevokeLease" "Resign" "ReleaseLock")) @lease.release
 
 ; concurrency.NewSession(cli, concurrency.WithTTL(n)), concurrency.NewMutex(s, prefix),
 ; concurrency.NewElection(s, prefix), concurrency.NewLocker(s, prefix)
 (call_expression
-  function: (selector_expression
+  . function: (selector_expression
     operand: (identifier) @_pkg
     field: (field_identifier) @_fn)
   (#eq? @_pkg "concurrency")
@@ -29,25 +30,25 @@
 ; a distributed mutex takes a context: m.Lock(ctx), m.TryLock(ctx), m.Unlock(ctx)
 ; (sync.Mutex's Lock() takes nothing and is not a site)
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
+  . function: (selector_expression field: (field_identifier) @_fn)
   arguments: (argument_list . (_) @_ctx .)
   (#any-of? @_fn "Lock" "TryLock" "Acquire" "TryAcquire" "AcquireLock")
   (#match? @_ctx "(?i)ctx|context")) @lease.acquire
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
+  . function: (selector_expression field: (field_identifier) @_fn)
   arguments: (argument_list . (_) @_ctx .)
   (#eq? @_fn "Unlock")
   (#match? @_ctx "(?i)ctx|context")) @lease.release
 
 ; clientv3.WithLease(id), concurrency.WithTTL(n)
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
+  . function: (selector_expression field: (field_identifier) @_fn)
   (#any-of? @_fn "WithLease" "WithTTL")) @lease.ttl
 
 ; leadership: e.Campaign(ctx, v), e.Leader(ctx), e.Observe(ctx); raft.VerifyLeader(),
 ; r.State() == raft.Leader, r.LeaderCh(), n.IsLeader()
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
+  . function: (selector_expression field: (field_identifier) @_fn)
   (#any-of? @_fn "Campaign" "VerifyLeader" "LeaderCh" "IsLeader" "AmLeader" "isLeader")) @lease.leader
 (binary_expression
   right: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_f)
@@ -56,37 +57,37 @@
 
 ; fencing tokens
 ([(field_identifier) (identifier)] @lease.fencing
-  (#match? @lease.fencing "^(?i:fencing_?token|fence_?token|fencingToken)$"))
+  (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
 
 ; etcd recipes: v3.Compare(v3.CreateRevision(key), "=", rev) — an ownership check on the
 ; lock or leader key (a revision used as a fencing token)
 (call_expression
-  function: (selector_expression field: (field_identifier) @_f)
+  . function: (selector_expression field: (field_identifier) @_f)
   arguments: (argument_list . (call_expression function: (selector_expression field: (field_identifier) @_g)))
   (#eq? @_f "Compare")
   (#eq? @_g "CreateRevision")) @lease.fencing
 
 ; lock recipes waiting for earlier holders to go: waitDeletes(ctx, client, pfx, rev)
 (call_expression
-  function: (identifier) @_f
+  . function: (identifier) @_f
   (#match? @_f "^wait(Deletes?|ForDeletes?|ForRelease|ForLock)$")) @lease.acquire
 
 ; the etcd lease gRPC API: remote.LeaseGrant, LeaseKeepAlive, LeaseRevoke, LeaseTimeToLive
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
+  . function: (selector_expression field: (field_identifier) @_fn)
   (#eq? @_fn "LeaseGrant")) @lease.acquire
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
+  . function: (selector_expression field: (field_identifier) @_fn)
   (#eq? @_fn "LeaseKeepAlive")) @lease.renew
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
+  . function: (selector_expression field: (field_identifier) @_fn)
   (#eq? @_fn "LeaseRevoke")) @lease.release
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
+  . function: (selector_expression field: (field_identifier) @_fn)
   (#any-of? @_fn "LeaseTimeToLive" "TimeToLive")) @lease.ttl
 ; stream.Send(&pb.LeaseKeepAliveRequest{...})
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
+  . function: (selector_expression field: (field_identifier) @_fn)
   arguments: (argument_list) @_args
   (#eq? @_fn "Send")
   (#match? @_args "KeepAliveRequest")) @lease.renew

@@ -11,7 +11,7 @@
 ; backoff.Retry(op, b), retry.Do(fn), retry.OnError(bo, fn), retry.RetryOnConflict(bo, fn),
 ; wait.ExponentialBackoff(bo, cond)
 (call_expression
-  function: (selector_expression
+  . function: (selector_expression
     operand: (identifier) @_pkg
     field: (field_identifier) @_fn)
   (#match? @_pkg "^(backoff|retry|retrier|wait|retryutil)$")
@@ -19,15 +19,18 @@
 
 ; gRPC retry interceptors and options
 (call_expression
-  function: (selector_expression
+  . function: (selector_expression
     operand: (identifier) @_pkg
     field: (field_identifier) @_fn)
   (#match? @_pkg "^(grpc_retry|grpcretry|retry)$")
   (#match? @_fn "^(WithMax|WithBackoff|WithPerRetryTimeout|WithCodes|UnaryClientInterceptor|StreamClientInterceptor)$")) @retry.policy
 
 ; a service config that turns on gRPC retries
-([(interpreted_string_literal) (raw_string_literal)] @retry.policy
-  (#match? @retry.policy "\"retryPolicy\""))
+(call_expression
+  . function: (selector_expression field: (field_identifier) @_f)
+  arguments: (argument_list) @_cfg
+  (#eq? @_f "WithDefaultServiceConfig")
+  (#match? @_cfg "retryPolicy")) @retry.policy
 
 ; for { v, err := op(); if err == nil { return v, nil }; if fatal(err) { return } } — an
 ; immediate retry: the loop only exits on success or a fatal error

@@ -2,7 +2,7 @@
 
 ; context.WithTimeout(ctx, d), context.WithDeadline(ctx, t)
 (call_expression
-  function: (selector_expression
+  . function: (selector_expression
     operand: (identifier) @_pkg
     field: (field_identifier) @_fn)
   (#eq? @_pkg "context")
@@ -10,7 +10,7 @@
 
 ; conn.SetDeadline(t), SetReadDeadline, SetWriteDeadline
 (call_expression
-  function: (selector_expression
+  . function: (selector_expression
     field: (field_identifier) @_fn)
   (#any-of? @_fn "SetDeadline" "SetReadDeadline" "SetWriteDeadline")) @timeout.call
 
@@ -25,7 +25,7 @@
   communication: (receive_statement
     right: (unary_expression
       operand: (call_expression
-        function: (selector_expression
+        . function: (selector_expression
           operand: (identifier) @_pkg
           field: (field_identifier) @_fn))))) @timeout.wait
   (#eq? @_pkg "time")
@@ -41,10 +41,10 @@
 
 ; net.DialTimeout(network, addr, d), stream.Dial(target, n.timeout)
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
+  . function: (selector_expression field: (field_identifier) @_fn)
   arguments: (argument_list) @_args
   (#match? @_fn "^Dial\\w*$")
   (#match? @_args "(?i)timeout|deadline")) @timeout.call
 (call_expression
-  function: (selector_expression field: (field_identifier) @_fn)
+  . function: (selector_expression field: (field_identifier) @_fn)
   (#eq? @_fn "DialTimeout")) @timeout.call

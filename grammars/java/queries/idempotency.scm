@@ -5,7 +5,7 @@
   (#match? @idempotency.key "^(?i:idempotency_?key|request_?id|dedup\\w*|client_?token|processed_?ids|seen_?ids)$"))
 
 ((string_literal) @idempotency.key
-  (#match? @idempotency.key "^\"(?i:idempotency-key|x-idempotency-key|x-request-id)\"$"))
+  (#any-of? @idempotency.key "\"Idempotency-Key\"" "\"idempotency-key\"" "\"X-Idempotency-Key\"" "\"x-idempotency-key\"" "\"X-Request-Id\"" "\"X-Request-ID\"" "\"x-request-id\""))
 
 ; processed.contains(id), seen.add(id), dedup.putIfAbsent(id, ...)
 (method_invocation

@@ -48,4 +48,4 @@
   (#any-of? @_m "renewLease" "renew" "keepAlive" "extendLease" "heartbeat")) @lease.renew
 
 ; fencing tokens
-((identifier) @lease.fencing (#match? @lease.fencing "^(?i:fencing_?token|fence_?token)$"))
+((identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))

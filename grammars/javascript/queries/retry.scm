@@ -2,12 +2,12 @@
 
 ; pRetry(fn, {retries: 5}), retry(async bail => {...}), backoff(fn)
 (call_expression
-  function: (identifier) @_f
+  . function: (identifier) @_f
   (#any-of? @_f "pRetry" "retry" "asyncRetry" "promiseRetry" "backOff" "exponentialBackoff" "withRetry" "retryAsync")) @retry.call
 
 ; axiosRetry(axios, {retries: 3}); got's {retry: {limit: 3}}
 (call_expression
-  function: (identifier) @_f
+  . function: (identifier) @_f
   (#eq? @_f "axiosRetry")) @retry.policy
 (pair
   key: (property_identifier) @_k

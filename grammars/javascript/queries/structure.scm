@@ -19,6 +19,6 @@
 
 ; test names: it('is linearizable under partition', ...), test(...), describe(...)
 (call_expression
-  function: (identifier) @_f
+  . function: (identifier) @_f
   arguments: (arguments . (string) @claim.test_name)
   (#any-of? @_f "it" "test" "describe"))

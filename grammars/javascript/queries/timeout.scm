@@ -3,13 +3,13 @@
 
 ; AbortSignal.timeout(ms)
 (call_expression
-  function: (member_expression object: (identifier) @_o property: (property_identifier) @_p)
+  . function: (member_expression object: (identifier) @_o property: (property_identifier) @_p)
   (#eq? @_o "AbortSignal")
   (#eq? @_p "timeout")) @timeout.call
 
 ; setTimeout(() => controller.abort(), ms), setTimeout(() => reject(new Error('timeout')), ms)
 (call_expression
-  function: (identifier) @_f
+  . function: (identifier) @_f
   arguments: (arguments . (_) @_cb)
   (#eq? @_f "setTimeout")
   (#match? @_cb "(?i)(abort|reject|timeout|timed.?out|cancel|destroy)")) @timeout.call
@@ -21,5 +21,5 @@
 
 ; socket.setTimeout(ms)
 (call_expression
-  function: (member_expression property: (property_identifier) @_p)
+  . function: (member_expression property: (property_identifier) @_p)
   (#eq? @_p "setTimeout")) @timeout.socket

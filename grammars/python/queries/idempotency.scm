@@ -4,7 +4,7 @@
   (#match? @idempotency.key "^(idempotency_key|request_id|client_token|dedup_id|dedupe_key)$"))
 
 ((string) @idempotency.key
-  (#match? @idempotency.key "^[bru]*['\"](?i:idempotency-key|x-idempotency-key|x-request-id)['\"]$"))
+  (#any-of? @idempotency.key "\"Idempotency-Key\"" "\"idempotency-key\"" "\"X-Idempotency-Key\"" "\"x-idempotency-key\"" "\"X-Request-Id\"" "\"X-Request-ID\"" "\"x-request-id\"" "'Idempotency-Key'" "'idempotency-key'" "'X-Idempotency-Key'" "'x-idempotency-key'" "'X-Request-Id'" "'X-Request-ID'" "'x-request-id'"))
 
 ; if request_id in self.processed:
 ((comparison_operator) @idempotency.key

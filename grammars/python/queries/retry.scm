@@ -8,12 +8,12 @@
 
 ; for attempt in Retrying(...): / tenacity.Retrying(...)(fn) / retry_call(fn, ...)
 (call
-  function: [(identifier) @_f (attribute attribute: (identifier) @_f)]
+  . function: [(identifier) @_f (attribute attribute: (identifier) @_f)]
   (#any-of? @_f "Retrying" "AsyncRetrying" "retry_call" "call_with_retry")) @retry.call
 
 ; urllib3 Retry(total=5, backoff_factor=...), HTTPAdapter(max_retries=...)
 (call
-  function: [(identifier) @_f (attribute attribute: (identifier) @_f)]
+  . function: [(identifier) @_f (attribute attribute: (identifier) @_f)]
   (#eq? @_f "Retry")) @retry.policy
 (call
   arguments: (argument_list (keyword_argument name: (identifier) @_k))

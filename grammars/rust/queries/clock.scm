@@ -5,6 +5,6 @@
   (#match? @clock.expiry "(?i)(expir|deadline|ttl|lease|until|valid)")
   (#not-match? @clock.expiry "Instant"))
 (call_expression
-  function: (scoped_identifier path: (identifier) @_t name: (identifier) @_f)
+  . function: (scoped_identifier path: (identifier) @_t name: (identifier) @_f)
   (#eq? @_t "SystemTime")
   (#eq? @_f "now")) @clock.now

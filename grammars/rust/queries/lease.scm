@@ -2,25 +2,25 @@
 
 ; client.lease_grant(ttl, None), client.lock(name, opts)
 (call_expression
-  function: (field_expression field: (field_identifier) @_f)
+  . function: (field_expression field: (field_identifier) @_f)
   (#any-of? @_f "lease_grant" "acquire_lease")) @lease.acquire
 ; a distributed lock takes a name (std's Mutex::lock() takes nothing)
 (call_expression
-  function: (field_expression field: (field_identifier) @_f)
+  . function: (field_expression field: (field_identifier) @_f)
   arguments: (arguments (_))
   (#any-of? @_f "lock" "grant" "try_lock_for")) @lease.acquire
 (call_expression
-  function: (field_expression field: (field_identifier) @_f)
+  . function: (field_expression field: (field_identifier) @_f)
   (#any-of? @_f "lease_keep_alive" "keep_alive" "renew" "renew_lease")) @lease.renew
 (call_expression
-  function: (field_expression field: (field_identifier) @_f)
+  . function: (field_expression field: (field_identifier) @_f)
   (#any-of? @_f "lease_revoke" "revoke" "unlock" "release_lease")) @lease.release
 
 ; raft-rs: raw_node.campaign(), raft.state == StateRole::Leader
 (call_expression
-  function: (field_expression field: (field_identifier) @_f)
+  . function: (field_expression field: (field_identifier) @_f)
   (#any-of? @_f "campaign" "is_leader" "transfer_leader" "leader_id")) @lease.leader
 ((binary_expression) @lease.leader
   (#match? @lease.leader "StateRole::Leader"))
 
-((identifier) @lease.fencing (#match? @lease.fencing "^(?i:fencing_?token|fence_?token)$"))
+((identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))

@@ -8,14 +8,14 @@
 ; Retry::spawn(strategy, action) (tokio-retry), backoff::retry(policy, op),
 ; backoff::future::retry(policy, op), RetryIf::spawn(...)
 (call_expression
-  function: (scoped_identifier path: (_) @_p name: (identifier) @_f)
+  . function: (scoped_identifier path: (_) @_p name: (identifier) @_f)
   (#match? @_p "(^|::)(Retry|RetryIf|backoff|future|tokio_retry)$")
   (#match? @_f "^(spawn|retry|retry_notify)$")) @retry.call
 (call_expression
-  function: (identifier) @_f
+  . function: (identifier) @_f
   (#any-of? @_f "retry" "retry_notify")) @retry.call
 
 ; policies: ExponentialBackoff::default(), ExponentialBackoffBuilder::new(), ExponentialBuilder
 (call_expression
-  function: (scoped_identifier path: (identifier) @_p)
+  . function: (scoped_identifier path: (identifier) @_p)
   (#match? @_p "^(ExponentialBackoff\\w*|FixedInterval|FibonacciBackoff|ExponentialBuilder|ConstantBuilder)$")) @retry.policy
