@@ -10,6 +10,7 @@
 #include "lsp_coverage.h"
 #include "lsp_features.h"
 
+#include "fl_analyzers.h"
 #include "fl_checkers.h"
 
 #include <string.h>
@@ -72,9 +73,70 @@ void lsp_h_plan(lsp_server *s, json_t *p, lsp_reply *r) {
         lsp_reply_error(r, LSP_INVALID_PARAMS, "a change-scoped plan needs params.base");
         return;
     }
-    lsp_reply_error(r, LSP_REQUEST_FAILED,
-                    "the plan generator is not built yet: faultline/plan cannot produce a "
-                    "plan in this build");
+    json_t *slug = json_object_get(p, "slug"), *write = json_object_get(p, "write");
+    if ((slug && !json_is_string(slug)) || (write && !json_is_boolean(write))) {
+        lsp_reply_error(r, LSP_INVALID_PARAMS,
+                        "params.slug must be a string, params.write a "
+                        "boolean");
+        return;
+    }
+    if (!s->nroots) {
+        lsp_reply_error(r, LSP_REQUEST_FAILED,
+                        "no workspace folder: faultline/plan plans the repository of the "
+                        "workspace");
+        return;
+    }
+    fl_plan_options o;
+    memset(&o, 0, sizeof o);
+    o.repo = s->roots[0];
+    o.base = strcmp(sc, "change") == 0 ? json_string_value(base) : NULL;
+    o.head = o.base && head ? json_string_value(head) : NULL;
+    o.slug = slug ? json_string_value(slug) : NULL;
+    fl_plan *plan = NULL;
+    fl_error err;
+    fl_error_clear(&err);
+    if (fl_plan_build(&o, &plan, &err) != 0) {
+        lsp_reply_error(r, LSP_REQUEST_FAILED, "%s%s%s", err.path, err.path[0] ? ": " : "",
+                        err.message);
+        r->data = json_pack("{s:s, s:i}", "path", err.path, "line", err.line);
+        return;
+    }
+    json_t *pj = fl_plan_json(plan);
+    fl_buf md = FL_BUF_INIT;
+    fl_plan_markdown(plan, &md);
+    json_t *written = json_array();
+    /* With write: the same two files `faultline plan` writes, atomically; coverage follows. */
+    if (json_is_true(write)) {
+        for (int js = 0; js < 2; js++) {
+            fl_buf path = FL_BUF_INIT, text = FL_BUF_INIT;
+            fl_buf_printf(&path, "%sdocs/testing-plans/%s.%s", fl_plan_root(plan),
+                          fl_plan_slug(plan), js ? "json" : "md");
+            if (js) {
+                char *t = json_dumps(pj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+                fl_buf_puts(&text, t);
+                fl_buf_putc(&text, '\n');
+                free(t);
+            } else {
+                fl_buf_append(&text, md.data ? md.data : "", md.len);
+            }
+            if (fl_file_write_atomic(path.data, text.data, text.len, &err) != 0)
+                lsp_reply_error(r, LSP_REQUEST_FAILED, "%s: %s", path.data, err.message);
+            else
+                json_array_append_new(written, json_string(path.data));
+            fl_buf_free(&path);
+            fl_buf_free(&text);
+        }
+    }
+    if (r->code == 0) {
+        r->result = json_pack("{s:s, s:b, s:O, s:s, s:O}", "slug", fl_plan_slug(plan), "early_exit",
+                              fl_plan_early_exit(plan), "plan", pj, "markdown",
+                              md.data ? md.data : "", "written", written);
+        if (json_array_size(written)) lsp_coverage_reload(s);
+    }
+    json_decref(written);
+    json_decref(pj);
+    fl_buf_free(&md);
+    fl_plan_free(plan);
 }
 
 /* faultline/check {"model", "checker"?, "history": path | "text": history bytes,

@@ -61,9 +61,8 @@ void lsp_on_initialized(lsp_server *s) {
     if (s->caps.watched_files_dynamic) {
         /* Plans and session results: coverage follows them as they arrive. */
         json_t *watchers =
-            json_pack("[{s:s}, {s:s}, {s:s}, {s:s}]", "globPattern", "**/docs/testing-plans/*.json",
-                      "globPattern", "**/test-sessions/**/*.json", "globPattern",
-                      "**/*.{go,c,h,cc,cpp,hpp,java,py,rs,js,ts,tsx}", "globPattern", "**/*.md");
+            json_pack("[{s:s}, {s:s}]", "globPattern", "**/docs/testing-plans/*.json",
+                      "globPattern", "**/test-sessions/**/*.json");
         json_t *reg = json_pack("{s:[{s:s, s:s, s:{s:o}}]}", "registrations", "id",
                                 "faultline-watch", "method", "workspace/didChangeWatchedFiles",
                                 "registerOptions", "watchers", watchers);

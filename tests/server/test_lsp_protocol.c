@@ -1063,6 +1063,45 @@ static void test_code_action_create_file(void **state) {
     free(dir);
 }
 
+static void test_plan_requests(void **state) {
+    (void)state;
+    char *dir = fixture_workspace();
+    char *root = lc_file_uri(dir);
+    lc_client *c = started(NULL, NULL, root);
+    /* Not a git repository yet: a clear error. */
+    json_t *r = req(c, "faultline/plan", json_pack("{s:s}", "scope", "project"));
+    assert_int_equal(lc_error_code(r), -32803);
+    /* A repository: the plan comes back; with write it lands in docs/testing-plans. */
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && git init -q && git add -A && git -c user.name=t "
+             "-c user.email=t@example.com commit -qm fixture",
+             dir);
+    assert_int_equal(system(cmd), 0);
+    json_t *res = result_of(req(c, "faultline/plan", json_pack("{s:s}", "scope", "project")));
+    json_t *plan = json_object_get(res, "plan");
+    assert_string_equal(str_at(plan, "mode"), "project-wide");
+    assert_true(json_array_size(json_object_get(plan, "scenarios")) > 0);
+    assert_true(json_array_size(json_object_get(plan, "hypotheses")) > 0);
+    assert_non_null(strstr(str_at(res, "markdown"), "#"));
+    assert_int_equal(json_array_size(json_object_get(res, "written")), 0);
+    res =
+        result_of(req(c, "faultline/plan",
+                      json_pack("{s:s, s:s, s:b}", "scope", "project", "slug", "lsp", "write", 1)));
+    assert_int_equal(json_array_size(json_object_get(res, "written")), 2);
+    json_t *cov = result_of(req(c, "faultline/coverage", NULL));
+    assert_int_equal(json_array_size(json_object_get(cov, "plans")), 1);
+    assert_true(json_integer_value(json_object_get(json_object_get(cov, "summary"), "planned")) >
+                0);
+    /* A change-scoped plan against a revision that does not exist: a clear error. */
+    r = req(c, "faultline/plan", json_pack("{s:s, s:s}", "scope", "change", "base", "nope"));
+    assert_int_equal(lc_error_code(r), -32803);
+    assert_int_equal(lc_stop(c), 0);
+    free(root);
+    lc_rmtree(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_before_initialize, lc_kill_all),
@@ -1085,6 +1124,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_custom_requests, lc_kill_all),
         cmocka_unit_test_teardown(test_analysis_round_trip, lc_kill_all),
         cmocka_unit_test_teardown(test_code_action_create_file, lc_kill_all),
+        cmocka_unit_test_teardown(test_plan_requests, lc_kill_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
