@@ -12,6 +12,7 @@
 
 #include "fl_analyzers.h"
 #include "fl_checkers.h"
+#include "fl_server.h"
 
 #include <string.h>
 
@@ -205,6 +206,11 @@ void lsp_h_check(lsp_server *s, json_t *p, lsp_reply *r) {
     fl_check_result_free(&res);
 }
 
+/* faultline/run {"plan", "scenario"?, "seed"?, "out"?}: starts `faultline run` as a child
+ * process (a run takes minutes; the server must keep answering) and answers at once with
+ * its pid, command line and log. When the child ends, the server sends the notification
+ * faultline/runFinished {pid, exitCode, log, out} and reloads coverage (the session's
+ * verdicts). Refused unless the client set initializationOptions.allowExecution. */
 void lsp_h_run(lsp_server *s, json_t *p, lsp_reply *r) {
     if (!s->allow_execution) {
         lsp_reply_error(r, LSP_REQUEST_FAILED,
@@ -214,13 +220,20 @@ void lsp_h_run(lsp_server *s, json_t *p, lsp_reply *r) {
         r->data = json_pack("{s:s}", "reason", "execution-not-allowed");
         return;
     }
-    if (!json_is_object(p) || !json_is_string(json_object_get(p, "plan"))) {
+    json_t *plan = json_object_get(p, "plan"), *sc = json_object_get(p, "scenario");
+    json_t *seed = json_object_get(p, "seed"), *out = json_object_get(p, "out");
+    if (!json_is_object(p) || !json_is_string(plan) || (sc && !json_is_string(sc)) ||
+        (seed && !json_is_integer(seed)) || (out && !json_is_string(out))) {
         lsp_reply_error(r, LSP_INVALID_PARAMS,
                         "params.plan (the plan JSON path) is required; params.scenario and "
-                        "params.seed are optional");
+                        "params.out are strings, params.seed an integer");
         return;
     }
-    lsp_reply_error(r, LSP_REQUEST_FAILED,
-                    "the executor is not built yet: faultline/run cannot run scenarios in this "
-                    "build");
+    if (!fl_command_find("run")) {
+        lsp_reply_error(r, LSP_REQUEST_FAILED,
+                        "the executor is not built yet: this faultline has no `run` command, "
+                        "so faultline/run cannot run scenarios");
+        return;
+    }
+    lsp_run_start(s, p, r);
 }

@@ -72,11 +72,13 @@ void lsp_on_initialized(lsp_server *s) {
 }
 
 bool lsp_idle_work(lsp_server *s) {
+    if (lsp_run_poll(s)) return true;
     if (lsp_publish_dirty(s)) return true;
     return lsp_index_step(s);
 }
 
 void lsp_features_free(lsp_server *s) {
+    lsp_run_stop_all();
     lsp_index_free(s);
     lsp_coverage_free(s);
     lsp_analysis_shutdown(s);

@@ -787,6 +787,22 @@ static void test_custom_requests(void **state) {
     /* With allowExecution, faultline/run checks its params. */
     c = started(NULL, json_pack("{s:b}", "allowExecution", 1), NULL);
     assert_int_equal(lc_error_code(req(c, "faultline/run", json_object())), -32602);
+    assert_int_equal(lc_error_code(req(c, "faultline/run",
+                                       json_pack("{s:s, s:s}", "plan", "p.json", "seed", "x"))),
+                     -32602);
+    /* A plan that does not exist: without the executor in this build, a clear error; with
+     * it, the run starts as a child and ends with exit 2 (bad input), reported by
+     * faultline/runFinished. */
+    r = req(c, "faultline/run", json_pack("{s:s}", "plan", "/nonexistent/plan.json"));
+    if (lc_error_code(r)) {
+        assert_int_equal(lc_error_code(r), -32803);
+        assert_non_null(strstr(str_at(json_object_get(r, "error"), "message"), "executor"));
+    } else {
+        json_t *fin = lc_wait_method(c, "faultline/runFinished", NULL, 0, T);
+        assert_non_null(fin);
+        assert_int_equal(
+            json_integer_value(json_object_get(json_object_get(fin, "params"), "exitCode")), 2);
+    }
     assert_int_equal(lc_stop(c), 0);
 }
 
