@@ -61,9 +61,8 @@ void lsp_on_initialized(lsp_server *s) {
     if (s->caps.watched_files_dynamic) {
         /* Plans and session results: coverage follows them as they arrive. */
         json_t *watchers =
-            json_pack("[{s:s}, {s:s}, {s:s}, {s:s}]", "globPattern", "**/docs/testing-plans/*.json",
-                      "globPattern", "**/test-sessions/**/*.json", "globPattern",
-                      "**/*.{go,c,h,cc,cpp,hpp,java,py,rs,js,ts,tsx}", "globPattern", "**/*.md");
+            json_pack("[{s:s}, {s:s}]", "globPattern", "**/docs/testing-plans/*.json",
+                      "globPattern", "**/test-sessions/**/*.json");
         json_t *reg = json_pack("{s:[{s:s, s:s, s:{s:o}}]}", "registrations", "id",
                                 "faultline-watch", "method", "workspace/didChangeWatchedFiles",
                                 "registerOptions", "watchers", watchers);
@@ -73,11 +72,13 @@ void lsp_on_initialized(lsp_server *s) {
 }
 
 bool lsp_idle_work(lsp_server *s) {
+    if (lsp_run_poll(s)) return true;
     if (lsp_publish_dirty(s)) return true;
     return lsp_index_step(s);
 }
 
 void lsp_features_free(lsp_server *s) {
+    lsp_run_stop_all();
     lsp_index_free(s);
     lsp_coverage_free(s);
     lsp_analysis_shutdown(s);

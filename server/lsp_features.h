@@ -41,4 +41,10 @@ void lsp_h_run(lsp_server *s, json_t *p, lsp_reply *r);
 /* faultline/status: counters and state, for tests and for people debugging a client. */
 void lsp_h_status(lsp_server *s, json_t *p, lsp_reply *r);
 
+/* faultline/run's children (lsp_run.c). */
+void lsp_run_start(lsp_server *s, json_t *p, lsp_reply *r);
+bool lsp_run_poll(lsp_server *s);
+bool lsp_run_active(void);
+void lsp_run_stop_all(void);
+
 #endif

@@ -345,9 +345,12 @@ bool lsp_index_step(lsp_server *s) {
     return true;
 }
 
+bool lsp_run_active(void);
+
 int lsp_index_wait_ms(lsp_server *s) {
     lsp_index *ix = s->index;
-    return ix && ix->active ? 5 : 1000;
+    if (ix && ix->active) return 5;
+    return lsp_run_active() ? 200 : 1000;
 }
 
 void lsp_index_free(lsp_server *s) {

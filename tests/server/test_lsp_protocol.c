@@ -748,9 +748,32 @@ static void test_custom_requests(void **state) {
     assert_int_equal(lc_error_code(req(c, "faultline/plan", json_pack("{s:s}", "scope", "change"))),
                      -32602);
     assert_int_equal(lc_error_code(req(c, "faultline/plan", json_pack("[]"))), -32602);
-    /* faultline/check: params validated. */
+    /* faultline/check: params validated, then real checks of small histories. */
     assert_int_equal(lc_error_code(req(c, "faultline/check", json_object())), -32602);
     assert_int_equal(lc_error_code(req(c, "faultline/check", NULL)), -32602);
+    assert_int_equal(
+        lc_error_code(req(c, "faultline/check",
+                          json_pack("{s:s, s:s}", "model", "no-such-model", "text", "x"))),
+        -32602);
+    const char *good = "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\n"
+                       "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1}\n"
+                       "{\"process\":1,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\n"
+                       "{\"process\":1,\"type\":\"ok\",\"f\":\"read\",\"value\":1}\n";
+    json_t *chk = result_of(
+        req(c, "faultline/check", json_pack("{s:s, s:s}", "model", "register", "text", good)));
+    assert_true(json_is_true(json_object_get(chk, "valid")));
+    assert_string_equal(str_at(chk, "checker"), "linearizable");
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s", good);
+    bad[strlen(bad) - 3] = '2'; /* the read returns 2, which nobody wrote */
+    chk = result_of(
+        req(c, "faultline/check", json_pack("{s:s, s:s}", "model", "register", "text", bad)));
+    assert_true(json_is_false(json_object_get(chk, "valid")));
+    r = req(c, "faultline/check",
+            json_pack("{s:s, s:s}", "model", "register", "history", "/nonexistent/h.jsonl"));
+    assert_int_equal(lc_error_code(r), -32803);
+    r = req(c, "faultline/check", json_pack("{s:s, s:s}", "model", "register", "text", "{{{"));
+    assert_int_equal(lc_error_code(r), -32803);
     /* sites/claims: a document that is not open is an error. */
     assert_int_equal(
         lc_error_code(req(c, "faultline/sites",
@@ -764,6 +787,22 @@ static void test_custom_requests(void **state) {
     /* With allowExecution, faultline/run checks its params. */
     c = started(NULL, json_pack("{s:b}", "allowExecution", 1), NULL);
     assert_int_equal(lc_error_code(req(c, "faultline/run", json_object())), -32602);
+    assert_int_equal(lc_error_code(req(c, "faultline/run",
+                                       json_pack("{s:s, s:s}", "plan", "p.json", "seed", "x"))),
+                     -32602);
+    /* A plan that does not exist: without the executor in this build, a clear error; with
+     * it, the run starts as a child and ends with exit 2 (bad input), reported by
+     * faultline/runFinished. */
+    r = req(c, "faultline/run", json_pack("{s:s}", "plan", "/nonexistent/plan.json"));
+    if (lc_error_code(r)) {
+        assert_int_equal(lc_error_code(r), -32803);
+        assert_non_null(strstr(str_at(json_object_get(r, "error"), "message"), "executor"));
+    } else {
+        json_t *fin = lc_wait_method(c, "faultline/runFinished", NULL, 0, T);
+        assert_non_null(fin);
+        assert_int_equal(
+            json_integer_value(json_object_get(json_object_get(fin, "params"), "exitCode")), 2);
+    }
     assert_int_equal(lc_stop(c), 0);
 }
 
@@ -1040,6 +1079,45 @@ static void test_code_action_create_file(void **state) {
     free(dir);
 }
 
+static void test_plan_requests(void **state) {
+    (void)state;
+    char *dir = fixture_workspace();
+    char *root = lc_file_uri(dir);
+    lc_client *c = started(NULL, NULL, root);
+    /* Not a git repository yet: a clear error. */
+    json_t *r = req(c, "faultline/plan", json_pack("{s:s}", "scope", "project"));
+    assert_int_equal(lc_error_code(r), -32803);
+    /* A repository: the plan comes back; with write it lands in docs/testing-plans. */
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && git init -q && git add -A && git -c user.name=t "
+             "-c user.email=t@example.com commit -qm fixture",
+             dir);
+    assert_int_equal(system(cmd), 0);
+    json_t *res = result_of(req(c, "faultline/plan", json_pack("{s:s}", "scope", "project")));
+    json_t *plan = json_object_get(res, "plan");
+    assert_string_equal(str_at(plan, "mode"), "project-wide");
+    assert_true(json_array_size(json_object_get(plan, "scenarios")) > 0);
+    assert_true(json_array_size(json_object_get(plan, "hypotheses")) > 0);
+    assert_non_null(strstr(str_at(res, "markdown"), "#"));
+    assert_int_equal(json_array_size(json_object_get(res, "written")), 0);
+    res =
+        result_of(req(c, "faultline/plan",
+                      json_pack("{s:s, s:s, s:b}", "scope", "project", "slug", "lsp", "write", 1)));
+    assert_int_equal(json_array_size(json_object_get(res, "written")), 2);
+    json_t *cov = result_of(req(c, "faultline/coverage", NULL));
+    assert_int_equal(json_array_size(json_object_get(cov, "plans")), 1);
+    assert_true(json_integer_value(json_object_get(json_object_get(cov, "summary"), "planned")) >
+                0);
+    /* A change-scoped plan against a revision that does not exist: a clear error. */
+    r = req(c, "faultline/plan", json_pack("{s:s, s:s}", "scope", "change", "base", "nope"));
+    assert_int_equal(lc_error_code(r), -32803);
+    assert_int_equal(lc_stop(c), 0);
+    free(root);
+    lc_rmtree(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_before_initialize, lc_kill_all),
@@ -1062,6 +1140,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_custom_requests, lc_kill_all),
         cmocka_unit_test_teardown(test_analysis_round_trip, lc_kill_all),
         cmocka_unit_test_teardown(test_code_action_create_file, lc_kill_all),
+        cmocka_unit_test_teardown(test_plan_requests, lc_kill_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
