@@ -249,11 +249,14 @@ typedef struct fl_rec {
     double *lat_at, *lat_s; /* completion time and latency of each ok/fail op */
     int nlat, lat_cap;
     double op_timeout_s; /* the scenario's op timeout (timeouts land this late) */
+    double *err_at;      /* invoke time of each op that ended fail or info */
+    int nerr, err_cap;
 } fl_rec;
 
 /* Notes a timeout / a completed op's latency (for landing evidence). */
 void fl_exec_rec_note_timeout(fl_rec *h, double t);
 void fl_exec_rec_note_latency(fl_rec *h, double t, double latency);
+void fl_exec_rec_note_error(fl_rec *h, double t);
 
 void fl_exec_rec_init(fl_rec *h);
 void fl_exec_rec_free(fl_rec *h);

@@ -23,6 +23,7 @@ void fl_exec_rec_free(fl_rec *h) {
     free(h->timeout_at);
     free(h->lat_at);
     free(h->lat_s);
+    free(h->err_at);
 }
 
 static void append_line(fl_buf *b, json_t *o) {
@@ -91,4 +92,12 @@ void fl_exec_rec_note_latency(fl_rec *h, double t, double latency) {
     }
     h->lat_at[h->nlat] = t;
     h->lat_s[h->nlat++] = latency;
+}
+
+void fl_exec_rec_note_error(fl_rec *h, double t) {
+    if (h->nerr == h->err_cap) {
+        h->err_cap = h->err_cap ? h->err_cap * 2 : 256;
+        h->err_at = fl_xrealloc(h->err_at, (size_t)h->err_cap * sizeof(double));
+    }
+    h->err_at[h->nerr++] = t;
 }

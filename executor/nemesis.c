@@ -443,6 +443,11 @@ void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h) {
     int td = count_in(h->timeout_at, h->ntimeout_at, f->started, end + late);
     double rb = tb / before, rd = td / (win + late);
     int timeouts_rose = td > 0 && rd > rb;
+    /* client errors (fail or info) of ops sent before vs inside the window */
+    int eb = count_in(h->err_at, h->nerr, 0, f->started);
+    int ed = count_in(h->err_at, h->nerr, f->started, end);
+    double reb = eb / before, red = ed / win;
+    int errors_rose = ed > 0 && red > reb;
     if (td > 0 || tb > 0)
         fl_buf_printf(&f->victim,
                       "client timeouts %.1f/s before -> %.1f/s in the window (%d ops); ", rb, rd,
@@ -484,7 +489,11 @@ void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h) {
                 fl_buf_printf(&f->victim,
                               "mean op latency %.1f ms before -> %.1f ms in the window; ",
                               lb * 1000, ld * 1000);
-                victim = slower || timeouts_rose;
+                if (ed || eb)
+                    fl_buf_printf(&f->victim,
+                                  "client errors %.1f/s before -> %.1f/s in the window; ", reb,
+                                  red);
+                victim = slower || timeouts_rose || errors_rose;
             } else {
                 victim = f->peers_unreachable || timeouts_rose;
             }
@@ -496,7 +505,8 @@ void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h) {
             else if (!victim)
                 snprintf(f->not_proven_reason, sizeof f->not_proven_reason, "%s",
                          ns->kind == FL_NEM_LOSS
-                             ? "no victim-side signal: client latency and timeouts did not rise"
+                             ? "no victim-side signal: client latency, errors and timeouts did "
+                               "not rise"
                              : "no victim-side signal: the cut node kept passing its health "
                                "check and client timeouts did not rise");
             break;

@@ -53,6 +53,7 @@ static void complete(loop *L, fl_client *cl, const char *type, json_t *value, co
      * was sent in */
     if (strcmp(type, "info"))
         fl_exec_rec_note_latency(L->h, cl->sent_at - L->t0, fl_exec_now() - cl->sent_at);
+    if (strcmp(type, "ok")) fl_exec_rec_note_error(L->h, cl->sent_at - L->t0);
     json_decref(cl->op);
     cl->op = NULL;
     cl->busy = 0;
