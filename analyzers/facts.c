@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,14 +185,41 @@ static char *default_message(const char *rule, const char *target) {
     return fl_buf_take(&b);
 }
 
-/* A target shown to people: the text up to the first '(' or newline, at most 80 bytes. */
+/* A target shown to people: the text up to the first '(' or newline, at most 80 bytes; a
+ * chained call keeps its last method: "kvc.Txn(…).Commit". */
 static char *target_text(const char *s, size_t n) {
     size_t e = 0;
     while (e < n && s[e] != '(' && s[e] != '\n' && s[e] != '{' && e < 80) e++;
+    size_t head = e;
     while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) e--;
     size_t b = 0;
     while (b < e && (s[b] == ' ' || s[b] == '@')) b++;
-    return fl_xstrndup(s + b, e - b);
+    fl_buf out = FL_BUF_INIT;
+    fl_buf_append(&out, s + b, e - b);
+    if (head < n && s[head] == '(' && n > 0 && s[n - 1] == ')') {
+        /* the callee's last identifier: scan back from the final argument list */
+        size_t depth = 0, k = n;
+        while (k > head) {
+            k--;
+            if (s[k] == ')')
+                depth++;
+            else if (s[k] == '(' && --depth == 0)
+                break;
+        }
+        size_t ie = k, ib;
+        while (ie > head && (s[ie - 1] == ' ' || s[ie - 1] == '\t' || s[ie - 1] == '\n')) ie--;
+        ib = ie;
+        while (ib > head && (isalnum((unsigned char)s[ib - 1]) || s[ib - 1] == '_')) ib--;
+        const char *id = s + ib;
+        size_t idn = ie - ib;
+        const char *dot = id;
+        while (dot > s + head &&
+               (dot[-1] == ' ' || dot[-1] == '\t' || dot[-1] == '\n' || dot[-1] == '\r'))
+            dot--;
+        if (k > head && idn && dot > s + head && dot[-1] == '.' && idn < 60)
+            fl_buf_printf(&out, "(\xe2\x80\xa6).%.*s", (int)idn, id);
+    }
+    return fl_buf_take(&out);
 }
 
 /* ---- the helper regexes ----------------------------------------------------------------- */

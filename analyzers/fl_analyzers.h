@@ -3,9 +3,11 @@
  * and the plan generator read out of a source tree.
  *
  * Data flow:
- *   1. fl_analyzer_new() compiles the query files of every language once (the built-in
- *      grammars/<lang>/queries/<name>.scm plus the tree's own .faultline/queries/<lang>/<name>.scm)
- * and the claim patterns. An analyzer is immutable afterwards and may be shared by threads.
+ *   1. fl_analyzer_new() holds the query files of every language (the built-in
+ *      grammars/<lang>/queries/<name>.scm plus the tree's own
+ *      .faultline/queries/<lang>/<name>.scm), each language compiled once, on first use
+ *      (languages with user files at once, so a broken file is reported up front). An
+ *      analyzer may be shared by threads.
  *   2. fl_analyze_text() reads ONE file's text (from disk or from an editor buffer, optionally
  *      reusing an edited TSTree for an incremental reparse) and returns that file's facts:
  *      its sites, its claims (doc comments, error type names, test names, Markdown) and the
@@ -16,6 +18,7 @@
  *      silent, hypotheses) and returns everything sorted, with stable ids.
  *   4. fl_scan() does 1–3 for files and folders on disk: it walks trees honouring .gitignore
  *      (libgit2), skips vendored and generated code unless asked, and uses worker threads.
+ *      fl_index_add_tree() does the walk and analysis into an index the caller keeps.
  *   5. fl_scan_result_json() / fl_scan_write() turn a result into the SPEC's JSON shapes,
  *      text lines (path:line:col: rule: message) or SARIF 2.1.0.
  *
@@ -215,6 +218,15 @@ typedef struct fl_scan_options {
 int fl_scan(const char *const *paths, size_t path_count, const fl_scan_options *opts,
             fl_scan_result *out, fl_error *err);
 
+/* The walk and analysis of fl_scan, into an existing index (a language server indexing its
+ * workspace, then updating files one by one with fl_analyze_text + fl_index_put using the
+ * same root-relative paths). `a` may be NULL: then an analyzer with the root's user rules is
+ * made for the call. When `root_out` is not NULL it receives the root (caller frees).
+ * Returns 0, or -1 with `err` set. */
+int fl_index_add_tree(fl_index *ix, const fl_analyzer *a, const char *const *paths,
+                      size_t path_count, const fl_scan_options *opts, char **root_out,
+                      fl_error *err);
+
 /* ---- output ------------------------------------------------------------------------------ */
 
 /* JSON shapes of SPEC §1 (new references). */
@@ -242,7 +254,8 @@ void fl_scan_write(const fl_scan_result *r, fl_scan_format format, fl_buf *out);
  * commit's committer date (UTC) unless given, the default slug derives from the folder name
  * and the revisions, and ids are numbers derived from the scanner's stable hashes:
  * C<n>/M<n> from the claim, H<n> from the hypothesis, S<n> from the scenario's group key,
- * n in 1..9999 (the next free number when two keys collide).
+ * n in 1..9999 (1..99999 past 5000 ids of a kind; the next free number when two keys
+ * collide).
  */
 
 /* One hunk: line ranges on both sides (1-based; a side with 0 lines names the line after

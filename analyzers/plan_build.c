@@ -413,6 +413,16 @@ static void sut_model(fl_plan *p, const fl_ptree *t) {
 
 /* ---- the build --------------------------------------------------------------------------- */
 
+/* plan-level hypotheses (boundary / fairness claims) share the H numbers */
+static size_t p_extra_guess(const fl_scan_result *sr) {
+    size_t n = 0;
+    for (size_t i = 0; i < sr->claim_count; i++)
+        if (sr->claims[i].category == FL_CLAIM_BOUNDARY ||
+            sr->claims[i].category == FL_CLAIM_FAIRNESS)
+            n++;
+    return n;
+}
+
 static int cmp_claim_id(const void *a, const void *b) {
     return strcmp((*(fl_pclaim *const *)a)->c.id, (*(fl_pclaim *const *)b)->c.id);
 }
@@ -562,7 +572,8 @@ int fl_plan_build(const fl_plan_options *o, fl_plan **out, fl_error *err) {
         byid[i] = &all[i];
     }
     qsort(byid, sr->claim_count, sizeof *byid, cmp_claim_id);
-    fl_idalloc *ids = fl_xcalloc(1, sizeof *ids);
+    fl_idalloc idsv, *ids = &idsv;
+    fl__idalloc_init(ids, sr->claim_count);
     for (size_t i = 0; i < sr->claim_count; i++)
         fl__id_number(ids, fl__hex_hash(byid[i]->c.id), "C", byid[i]->id);
     for (size_t i = 0; i < sr->claim_count; i++)
@@ -581,7 +592,8 @@ int fl_plan_build(const fl_plan_options *o, fl_plan **out, fl_error *err) {
                 ord[b - 1] = ord[b];
                 ord[b] = tmp;
             }
-        memset(ids, 0, sizeof *ids);
+        fl__idalloc_fini(ids);
+        fl__idalloc_init(ids, sr->hypothesis_count + p_extra_guess(sr));
         for (size_t i = 0; i < sr->hypothesis_count; i++)
             fl__id_number(ids, fl__hex_hash(sr->hypotheses[ord[i]].id), "H", hid[ord[i]]);
         free(ord);
@@ -728,7 +740,7 @@ int fl_plan_build(const fl_plan_options *o, fl_plan **out, fl_error *err) {
                                   "discipline requires every surface to be tested",
                                   c->c.path, c->c.line, fl_claim_category_name(c->c.category));
     }
-    free(ids);
+    fl__idalloc_fini(ids);
     free(hid);
     free(claim_in);
     free(hyp_in);

@@ -56,9 +56,9 @@ static const char *const CHECKERS[] = {"linearizable", "elle",   "set",   "queue
                                        "counter",      "ledger", "lease", "exactly-once",
                                        "unique-ids",   NULL};
 /* the gated categories, plus boundary and fairness: every §7.M.S arm needs its own §7.M */
-static const char *const SERIOUS[] = {"safety",   "durability", "idempotency", "isolation",
-                                      "ordering", "membership", "boundary",    "fairness",
-                                      NULL};
+static const char *const SERIOUS[] = {"safety",    "durability", "idempotency",
+                                      "isolation", "ordering",   "membership",
+                                      "boundary",  "fairness",   NULL};
 static const char *const CATEGORIES[] = {
     "safety",    "liveness", "durability", "performance-SLO", "operational", "idempotency",
     "isolation", "ordering", "membership", "boundary",        "fairness",    NULL};

@@ -109,8 +109,6 @@ int fl__is_test_path(const char *path);
 /* Does the text inject faults? Returns the marker found (static) or NULL; *line gets its
  * line. */
 const char *fl__fault_marker(const char *text, size_t len, int *line);
-/* Does `text` mention `word` as a whole identifier? */
-int fl__mentions(const char *text, const char *word);
 
 /* ---- the plan ---------------------------------------------------------------------------- */
 
@@ -231,11 +229,15 @@ const char *fl__model_ref(const char *model);
 int fl__category_serious(fl_claim_category c);
 /* A claim of the plan by C id or NULL. */
 const fl_pclaim *fl__plan_claim(const fl_plan *p, const char *cid);
-/* Stable short number for an id hash: "<prefix><n>", n in 1..9999, probing on collisions
+/* Stable short numbers for id hashes: "<prefix><n>", n in 1..mod where mod is 9999 (99999,
+ * ... when more than mod/2 ids are numbered at once), the next free number on a collision
  * (the caller hands keys in sorted order). */
 typedef struct fl_idalloc {
-    unsigned char used[10000];
+    unsigned char *used;
+    unsigned mod;
 } fl_idalloc;
+void fl__idalloc_init(fl_idalloc *a, size_t count);
+void fl__idalloc_fini(fl_idalloc *a);
 void fl__id_number(fl_idalloc *a, uint64_t h, const char *prefix, char out[16]);
 uint64_t fl__hex_hash(const char *scanner_id);
 

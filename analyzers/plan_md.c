@@ -153,7 +153,9 @@ static void scenario(const fl_plan *p, const fl_pscenario *s, fl_buf *b) {
         fl_buf_puts(b, "§7.M.S: not applicable (no boundary or fairness claim falsified)\n\n");
     }
     if (s->run) {
-        fl_buf_printf(b, "Run block (`faultline run %s.json --scenario %s`):\n\n", p->slug, s->id);
+        fl_buf_printf(b,
+                      "Run block (`faultline run docs/testing-plans/%s.json --scenario %s`):\n\n",
+                      p->slug, s->id);
         char *j = json_dumps(s->run, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         fl_buf_printf(b, "```json\n%s\n```\n\n", j);
         free(j);

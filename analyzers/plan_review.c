@@ -239,11 +239,12 @@ static json_t *sarif(const fl_plan *p, hstate *hs, size_t n) {
                                                    "text", h->pitfall_name));
         }
         char *msg = fl__strdupf("%s: %s — %s", h->id, h->title, state_name(hs[i].state));
-        json_t *r = json_pack("{s:s, s:s, s:{s:s}}", "ruleId", rid, "level",
+        json_t *r = json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}", "ruleId", rid, "level",
                               hs[i].state == 2   ? "error"
                               : hs[i].state == 0 ? "warning"
                                                  : "note",
-                              "message", "text", msg);
+                              "message", "text", msg, "partialFingerprints",
+                              "faultlineHypothesis/v1", h->ref);
         free(msg);
         if (hs[i].at)
             json_object_set_new(

@@ -230,10 +230,8 @@ static int make_run(fl_pscenario *s, unsigned stack, const char *fault, const ch
         if (!strcmp(kind, "kill") || !strcmp(kind, "restart"))
             ev = json_pack("[{s:s, s:s, s:s, s:i, s:i}]", "kind", "log", "node", "target",
                            "pattern", "Ready to accept connections", "within_s", 10, "fault", 0);
-        else
-            ev = json_pack("[{s:s, s:s, s:s, s:i, s:i}]", "kind", "command", "command",
-                           "faultline-adapter-redis --health {host}:{port} || echo unhealthy",
-                           "pattern", "unhealthy", "within_s", 5, "fault", 0);
+        else /* a pause is proven by the executor itself: state T plus client timeouts */
+            ev = json_array();
     }
     json_t *workload = json_pack("{s:s, s:i, s:o, s:i, s:i, s:i}", "model", rm, "keys",
                                  strcmp(rm, "set") == 0 ? 1 : 3, "mix", mix_for(rm), "rate", 50,
@@ -639,7 +637,8 @@ void fl__plan_scenarios(fl_plan *p, const fl_ptree *t) {
         fl__strv_push(&gs[k].hyps, h->id);
     }
     if (ng > 1) qsort(gs, ng, sizeof *gs, cmp_group);
-    fl_idalloc *ids = fl_xcalloc(1, sizeof *ids);
+    fl_idalloc idsv, *ids = &idsv;
+    fl__idalloc_init(ids, ng);
     p->scen = fl_xcalloc(ng ? ng : 1, sizeof *p->scen);
     p->scen_count = ng;
     const char **first_path = fl_xcalloc(ng ? ng : 1, sizeof *first_path);
@@ -688,5 +687,5 @@ void fl__plan_scenarios(fl_plan *p, const fl_ptree *t) {
         fl__strv_free(&gs[k].hyps);
     }
     free(gs);
-    free(ids);
+    fl__idalloc_fini(ids);
 }

@@ -102,6 +102,36 @@ static void scope(fl_plan *p, const fl_ptree *t) {
 
 /* ---- §3 inventory ------------------------------------------------------------------------ */
 
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int ident_char(char c, int first) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
+           (!first && c >= '0' && c <= '9');
+}
+
+/* The hashes of every identifier of a text, sorted (one pass over the text). */
+static uint64_t *ident_set(const char *t, size_t len, size_t *n) {
+    size_t cap = 256, k = 0;
+    uint64_t *v = fl_xmalloc(cap * sizeof *v);
+    for (size_t i = 0; i < len;) {
+        if (!ident_char(t[i], 1) || (i > 0 && ident_char(t[i - 1], 0))) {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < len && ident_char(t[j], 0)) j++;
+        if (k == cap) v = fl_xrealloc(v, (cap *= 2) * sizeof *v);
+        v[k++] = fl__hash(t + i, j - i, 0);
+        i = j;
+    }
+    qsort(v, k, sizeof *v, cmp_u64);
+    *n = k;
+    return v;
+}
+
 static void inventory(fl_plan *p, const fl_ptree *t) {
     /* the functions in scope: changed + callers, or every function holding a site */
     fl_strv names = {0};
@@ -115,9 +145,14 @@ static void inventory(fl_plan *p, const fl_ptree *t) {
         const fl_pfile *f = &t->files[i];
         if (!f->is_test) continue;
         fl_strv hit = {0};
-        for (size_t k = 0; k < names.n; k++)
-            if (strlen(names.v[k]) > 2 && fl__mentions(f->text, names.v[k]))
+        size_t ni = 0;
+        uint64_t *ids = ident_set(f->text, f->len, &ni);
+        for (size_t k = 0; k < names.n; k++) {
+            uint64_t h = fl__hash(names.v[k], strlen(names.v[k]), 0);
+            if (strlen(names.v[k]) > 2 && bsearch(&h, ids, ni, sizeof *ids, cmp_u64))
                 fl__strv_add(&hit, names.v[k]);
+        }
+        free(ids);
         if (!hit.n) continue;
         p->tests = fl_xrealloc(p->tests, (p->test_count + 1) * sizeof *p->tests);
         fl_ptest *pt = &p->tests[p->test_count++];

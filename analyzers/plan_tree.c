@@ -46,27 +46,13 @@ int fl__is_test_path(const char *path) {
     return 0;
 }
 
-static int ident(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '$';
-}
-
-int fl__mentions(const char *text, const char *word) {
-    size_t n = strlen(word);
-    if (!n) return 0;
-    for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
-        if ((p == text || !ident(p[-1])) && !ident(p[n])) return 1;
-    }
-    return 0;
-}
-
 /* Words that show a test injects faults (process, network, storage or time faults). */
 static const char *fault_markers[] = {
-    "SIGKILL",        "SIGSTOP",   "SIGTERM",     "Process.Kill", ".Kill(",      "kill -9",
-    "iptables",       "netem",     "tc qdisc",    "toxiproxy",    "Toxiproxy",   "failpoint",
-    "gofail",         "faketime",  "libfaketime", "Partition(",   "partition(",  "Disconnect(",
-    "chaos",          "Chaos",     "nemesis",     "Nemesis",      "InjectFault", "inject_fault",
-    "FaultInjection", "dm-flakey", "pumba",       "blockade",     NULL};
+    "SIGKILL",  "SIGSTOP",     "SIGTERM",      "Process.Kill",   ".Kill(",    "kill -9",
+    "iptables", "netem",       "tc qdisc",     "toxiproxy",      "Toxiproxy", "failpoint",
+    "gofail",   "faketime",    "libfaketime",  "chaos",          "Chaos",     "nemesis",
+    "Nemesis",  "InjectFault", "inject_fault", "FaultInjection", "dm-flakey", "pumba",
+    "blockade", NULL};
 
 const char *fl__fault_marker(const char *text, size_t len, int *line) {
     (void)len;
@@ -135,14 +121,40 @@ static int stack_index(unsigned bit) {
     return bit == FL_STACK_ETCD ? 0 : bit == FL_STACK_REDIS ? 1 : 2;
 }
 
+/* Is the line holding `at` an import: `import …`, `from … import`, `use …`, `require(…)`,
+ * or a Go import spec (`"path"`, `alias "path"`)? Mentions in strings, comments and tables of
+ * other code are not imports. */
+static int import_line(const char *text, const char *at) {
+    const char *l = at;
+    while (l > text && l[-1] != '\n') l--;
+    while (*l == ' ' || *l == '\t') l++;
+    static const char *starts[] = {"import ", "import\t",      "from ", "use ",
+                                   "using ",  "extern crate ", "\"",    NULL};
+    for (int i = 0; starts[i]; i++)
+        if (!strncmp(l, starts[i], strlen(starts[i]))) return 1;
+    /* CommonJS: require('x') — the marker right after "require(", or the marker is the
+     * whole call outside a string */
+    if (at - l >= 8 && !strncmp(at - 8, "require(", 8)) return 1;
+    if (!strncmp(at, "require(", 8) && (at == l || (at[-1] != '"' && at[-1] != '\''))) return 1;
+    /* Go: alias "path" */
+    const char *q = l;
+    while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+           *q == '_' || *q == '.')
+        q++;
+    return q > l && *q == ' ' && q[1] == '"';
+}
+
 static void detect_stack(fl_pfile *f) {
     for (int i = 0; stack_markers[i].text; i++) {
         int k = stack_index(stack_markers[i].bit);
         if (f->stack_marker[k]) continue;
-        if (strstr(f->text, stack_markers[i].text)) {
-            f->stack |= stack_markers[i].bit;
-            f->stack_marker[k] = stack_markers[i].text;
-        }
+        for (const char *at = strstr(f->text, stack_markers[i].text); at;
+             at = strstr(at + 1, stack_markers[i].text))
+            if (import_line(f->text, at)) {
+                f->stack |= stack_markers[i].bit;
+                f->stack_marker[k] = stack_markers[i].text;
+                break;
+            }
     }
 }
 
@@ -248,7 +260,9 @@ static int tree_cb(const char *root, const git_tree_entry *e, void *payload) {
         if (vendored_component(dir) || fl__plan_output_path(dir)) return 1;
         return 0;
     }
-    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return 0;
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+        git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
+        return 0;
     if (pl && strncmp(path, w->r->prefix, pl) != 0) return 0;
     if (name[0] == '.' || fl__plan_output_path(path)) return 0;
     int manifest = is_manifest(path);

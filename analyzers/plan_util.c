@@ -181,9 +181,20 @@ uint64_t fl__hex_hash(const char *scanner_id) {
     return strtoull(hex, NULL, 16);
 }
 
+void fl__idalloc_init(fl_idalloc *a, size_t count) {
+    a->mod = 9999;
+    while ((size_t)a->mod < count * 2) a->mod = a->mod * 10 + 9;
+    a->used = fl_xcalloc((size_t)a->mod + 1, 1);
+}
+
+void fl__idalloc_fini(fl_idalloc *a) {
+    free(a->used);
+    a->used = NULL;
+}
+
 void fl__id_number(fl_idalloc *a, uint64_t h, const char *prefix, char out[16]) {
-    unsigned n = (unsigned)(h % 9999u) + 1u;
-    for (unsigned tries = 0; tries < 9999u && a->used[n]; tries++) n = n % 9999u + 1u;
+    unsigned n = (unsigned)(h % a->mod) + 1u;
+    for (unsigned tries = 0; tries < a->mod && a->used[n]; tries++) n = n % a->mod + 1u;
     a->used[n] = 1;
     snprintf(out, 16, "%s%u", prefix, n);
 }

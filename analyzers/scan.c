@@ -68,12 +68,11 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
-int fl_scan(const char *const *paths, size_t path_count, const fl_scan_options *opts,
-            fl_scan_result *out, fl_error *err) {
-    fl_scan_options defaults;
-    memset(&defaults, 0, sizeof defaults);
-    if (!opts) opts = &defaults;
-    memset(out, 0, sizeof *out);
+/* Walks, analyses with the workers, and puts the facts into `ix` (or, with parse_only,
+ * counts files and bytes into `counts`). */
+static int run_scan(fl_index *ix, const fl_analyzer *given, const char *const *paths,
+                    size_t path_count, const fl_scan_options *opts, char **root_out,
+                    fl_scan_result *counts, fl_error *err) {
     const char *dot = ".";
     if (path_count == 0) {
         paths = &dot;
@@ -83,17 +82,19 @@ int fl_scan(const char *const *paths, size_t path_count, const fl_scan_options *
     char *root = NULL;
     if (fl__walk(paths, path_count, opts, &list, &root, err) != 0) return -1;
 
-    fl_analyzer *a = NULL;
-    if (!opts->parse_only) {
+    fl_analyzer *own = NULL;
+    const fl_analyzer *a = given;
+    if (!a && !opts->parse_only) {
         fl_buf qdir = FL_BUF_INIT;
         fl_buf_printf(&qdir, "%s/.faultline/queries", root);
-        a = fl_analyzer_new(fl_buf_cstr(&qdir), err);
+        own = fl_analyzer_new(fl_buf_cstr(&qdir), err);
         fl_buf_free(&qdir);
-        if (!a) {
+        if (!own) {
             fl__walk_list_free(&list);
             free(root);
             return -1;
         }
+        a = own;
     }
 
     job j;
@@ -127,20 +128,49 @@ int fl_scan(const char *const *paths, size_t path_count, const fl_scan_options *
     } else if (opts->parse_only) {
         for (size_t i = 0; i < list.count; i++) {
             if (!j.bytes[i]) continue;
-            out->files++;
-            out->bytes += j.bytes[i];
+            counts->files++;
+            counts->bytes += j.bytes[i];
         }
     } else {
-        fl_index *ix = fl_index_new();
         for (size_t i = 0; i < list.count; i++)
             if (j.slots[i]) fl_index_put(ix, j.slots[i]);
-        fl_index_result(ix, NULL, out);
-        fl_index_free(ix);
     }
     free(j.slots);
     free(j.bytes);
-    fl_analyzer_free(a);
+    fl_analyzer_free(own);
     fl__walk_list_free(&list);
-    free(root);
+    if (rc == 0 && root_out)
+        *root_out = root;
+    else
+        free(root);
+    return rc;
+}
+
+int fl_index_add_tree(fl_index *ix, const fl_analyzer *a, const char *const *paths,
+                      size_t path_count, const fl_scan_options *opts, char **root_out,
+                      fl_error *err) {
+    fl_scan_options defaults;
+    memset(&defaults, 0, sizeof defaults);
+    if (!opts) opts = &defaults;
+    if (root_out) *root_out = NULL;
+    if (opts->parse_only) {
+        fl_scan_options o = *opts;
+        o.parse_only = 0; /* the index wants facts */
+        return run_scan(ix, a, paths, path_count, &o, root_out, NULL, err);
+    }
+    return run_scan(ix, a, paths, path_count, opts, root_out, NULL, err);
+}
+
+int fl_scan(const char *const *paths, size_t path_count, const fl_scan_options *opts,
+            fl_scan_result *out, fl_error *err) {
+    fl_scan_options defaults;
+    memset(&defaults, 0, sizeof defaults);
+    if (!opts) opts = &defaults;
+    memset(out, 0, sizeof *out);
+    if (opts->parse_only) return run_scan(NULL, NULL, paths, path_count, opts, NULL, out, err);
+    fl_index *ix = fl_index_new();
+    int rc = run_scan(ix, NULL, paths, path_count, opts, NULL, out, err);
+    if (rc == 0) fl_index_result(ix, NULL, out);
+    fl_index_free(ix);
     return rc;
 }

@@ -114,8 +114,7 @@ int fl_cmd_review(int argc, char **argv) {
     }
     int code = FL_EXIT_OK;
     if (output) {
-        if (write_output(output, fl_buf_cstr(&out), out.len, &err) != 0)
-            code = fl_cli_fail(&err);
+        if (write_output(output, fl_buf_cstr(&out), out.len, &err) != 0) code = fl_cli_fail(&err);
     } else {
         fwrite(fl_buf_cstr(&out), 1, out.len, stdout);
     }

@@ -205,6 +205,50 @@ static void test_tree_determinism_and_wrappers(void **state) {
     free(two);
 }
 
+/* A language server's flow: index the workspace once, then re-analyse one edited file; the
+ * cross-file facts follow (callers stop being retry sites when the loop goes away). */
+static void test_index_add_tree(void **state) {
+    (void)state;
+    char root[512];
+    snprintf(root, sizeof root, "%s/lsp", tmpdir);
+    write_file("lsp/store.go", go_retry);
+    write_file("lsp/use.go",
+               "package p\n\nfunc Use(c Client) error {\n\treturn Store(nil, c)\n}\n");
+    fl_error err;
+    char qdir[600];
+    snprintf(qdir, sizeof qdir, "%s/.faultline/queries", root);
+    fl_analyzer *a = fl_analyzer_new(qdir, &err);
+    assert_non_null(a);
+    fl_index *ix = fl_index_new();
+    fl_scan_options o;
+    memset(&o, 0, sizeof o);
+    o.root = root;
+    const char *paths[] = {root};
+    char *got_root = NULL;
+    assert_int_equal(fl_index_add_tree(ix, a, paths, 1, &o, &got_root, &err), 0);
+    assert_non_null(got_root);
+    assert_non_null(strstr(got_root, "/lsp"));
+    free(got_root);
+    fl_scan_result r;
+    fl_index_result(ix, "use.go", &r);
+    assert_int_equal(r.site_count, 1);
+    assert_string_equal(r.sites[0].rule, "retry.wrapper-call");
+    assert_int_equal(r.sites[0].line, 4);
+    fl_scan_result_free(&r);
+
+    const char *edited = "package p\n\nfunc Store(ctx context.Context, c Client) error {\n"
+                         "\treturn c.Put(ctx, \"k\", \"v\")\n}\n";
+    fl_file_facts *f =
+        fl_analyze_text(a, "store.go", NULL, edited, strlen(edited), NULL, NULL, &err);
+    assert_non_null(f);
+    fl_index_put(ix, f);
+    fl_index_result(ix, "use.go", &r);
+    assert_int_equal(r.site_count, 0);
+    fl_scan_result_free(&r);
+    fl_index_free(ix);
+    fl_analyzer_free(a);
+}
+
 /* User rules extend the built-ins; a broken user query names its file, line and column. */
 static void test_user_queries(void **state) {
     (void)state;
@@ -344,9 +388,9 @@ static void test_sarif(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_one_file),     cmocka_unit_test(test_tree_determinism_and_wrappers),
-        cmocka_unit_test(test_user_queries), cmocka_unit_test(test_walk_rules),
-        cmocka_unit_test(test_sarif),
+        cmocka_unit_test(test_one_file),       cmocka_unit_test(test_tree_determinism_and_wrappers),
+        cmocka_unit_test(test_index_add_tree), cmocka_unit_test(test_user_queries),
+        cmocka_unit_test(test_walk_rules),     cmocka_unit_test(test_sarif),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -160,6 +160,25 @@ t_eq "formatting-only kind" "$(jq -r .early_exit.kind <<<"$T_OUT")" "formatting-
 t_run "no change" 0 "$FL" plan --repo "$R" --base HEAD --head HEAD --format json
 t_eq "no-change kind" "$(jq -r .early_exit.kind <<<"$T_OUT")" "no-change"
 
+cat >"$R/store/util.go" <<'GO'
+package store
+
+func double(x int) int { return 2 * x }
+GO
+g_commit "$R" "a helper without sites"
+t_run "no sites" 0 "$FL" plan --repo "$R" --base HEAD~1 --head HEAD --format json
+t_eq "no-sites kind" "$(jq -r .early_exit.kind <<<"$T_OUT")" "no-sites"
+t_contains "no-sites names the function" "$(jq -r .early_exit.reason <<<"$T_OUT")" "double (store/util.go)"
+
+# ---- a subfolder of the repository: diff and analysis limited to it ----
+sed -i 's/attempt < 7/attempt < 8/' "$R/store/counter.go"
+sed -i 's/6\*time.Second/7*time.Second/' "$R/lock/locker.go"
+g_commit "$R" "two folders"
+t_run "subfolder" 0 "$FL" plan --repo "$R/store" --base HEAD~1 --head HEAD --format json
+t_eq "subfolder: only its files" "$(jq -r '.change.files|map(.path)|join(",")' <<<"$T_OUT")" "store/counter.go"
+t_eq "subfolder slug" "$(jq -r .slug <<<"$T_OUT")" "store-$(git -C "$R" rev-parse --short=7 HEAD~1)-$(git -C "$R" rev-parse --short=7 HEAD)"
+t_eq "subfolder: sites only inside it" "$(jq -r '[.sites[]|.path|startswith("store/")]|all' <<<"$T_OUT")" "true"
+
 # ---- ids stay stable when unrelated code and docs are added ----
 t_run "ids before" 0 "$FL" plan --repo "$R" --format json
 before=$(jq -c '[.claims[]|{ref,id}], [.hypotheses[]|{ref,id}], [.scenarios[]|{name,id}]' <<<"$T_OUT")
@@ -187,6 +206,83 @@ while read -r pair; do
   [ "$got" = "$id" ] || { ok=0; t_fail "id of $ref moved: $id -> $got"; }
 done < <(jq -c '.[]' <<<"$(echo "$before" | head -2 | jq -s 'add')")
 [ $ok = 1 ] && t_ok
+
+# ---- the inventory says which tests inject faults ----
+cat >"$R/store/chaos_test.go" <<'GO'
+package store
+
+import (
+	"os/exec"
+	"testing"
+)
+
+func TestIncrUnderPartition(t *testing.T) {
+	_ = exec.Command("iptables", "-A", "INPUT", "-j", "DROP").Run()
+	_ = (&Counter{}).Incr
+}
+GO
+t_run "inventory" 0 "$FL" plan --repo "$R" --format json
+t_eq "fault-injecting test found" \
+  "$(jq -c '.existing_tests[]|select(.path=="store/chaos_test.go")|[.functions,.injects_faults,.fault_marker,.fault_marker_line]' <<<"$T_OUT")" \
+  '[["Incr"],true,"iptables",9]'
+t_eq "plain test found, no faults" \
+  "$(jq -c '.existing_tests[]|select(.path=="store/more_test.go")|.injects_faults' <<<"$T_OUT")" ""
+rm -f "$R/store/chaos_test.go"
+
+# ---- the stack picks the adapter: Redis runs, SQL carries a skeleton ----
+S="$T_TMP/stacks"
+mkdir -p "$S/cache" "$S/db"
+cat >"$S/cache/cache.go" <<'GO'
+package cache
+
+import (
+	"context"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func Set(ctx context.Context, r *redis.Client, k, v string) error {
+	var err error
+	for i := 0; i < 3; i++ {
+		if err = r.Set(ctx, k, v, 0).Err(); err == nil {
+			return nil
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return err
+}
+GO
+cat >"$S/db/db.go" <<'GO'
+package db
+
+import (
+	"database/sql"
+	"time"
+)
+
+func Save(db *sql.DB, v string) error {
+	var err error
+	for i := 0; i < 3; i++ {
+		if _, err = db.Exec("INSERT INTO t VALUES ($1)", v); err == nil {
+			return nil
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return err
+}
+GO
+git -C "$S" init -q -b main
+g_commit "$S" "stacks"
+t_run "stacks" 0 "$FL" plan --repo "$S" --format json
+t_eq "redis scenario runs through the redis adapter" \
+  "$(jq -r '[.scenarios[]|select(.stack=="redis" and .run!=null)|.run.client.command]|unique|join(",")' <<<"$T_OUT")" \
+  "faultline-adapter-redis"
+t_eq "sql scenario is NOT-RUN with a skeleton" \
+  "$(jq -r '[.scenarios[]|select(.stack=="sql")|[.status,(.run==null),(.skeleton|startswith("// AUTO-GENERATED"))]|map(tostring)|join(" ")]|unique|join(",")' <<<"$T_OUT")" \
+  "NOT-RUN true true"
+printf '%s\n' "$T_OUT" >"$T_TMP/stacks.json"
+t_run "stacks plan passes --check" 0 "$FL" plan --check "$T_TMP/stacks.json"
 
 # ---- errors: exit 2 with a clear message ----
 t_run "bad rev" 2 "$FL" plan --repo "$R" --base no-such-rev

@@ -50,6 +50,7 @@ t_run "sarif" 0 "$FL" review --repo "$R" --base HEAD~1 --head HEAD --format sari
 t_eq "sarif version" "$(jq -r .version <<<"$T_OUT")" "2.1.0"
 t_eq "sarif error level for the FAIL" "$(jq -r '.runs[0].results[0].level' <<<"$T_OUT")" "error"
 t_eq "sarif location" "$(jq -r '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri' <<<"$T_OUT")" "store/counter.go"
+t_eq "sarif fingerprint" "$(jq -r '.runs[0].results[0].partialFingerprints["faultlineHypothesis/v1"]' <<<"$T_OUT")" "$ref"
 t_run "rdjson" 0 "$FL" review --repo "$R" --base HEAD~1 --head HEAD --format rdjson
 t_eq "rdjson severity" "$(jq -r '.diagnostics[0].severity' <<<"$T_OUT")" "ERROR"
 t_eq "rdjson path" "$(jq -r '.diagnostics[0].location.path' <<<"$T_OUT")" "store/counter.go"

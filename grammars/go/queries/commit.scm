@@ -36,12 +36,16 @@
   (#any-of? @_fn "ApplyConfChange" "ApplyConfChangeV2" "ApplySnapshot")) @commit.apply
 ; handing committed entries to the state machine: publishEntries(rd.CommittedEntries)
 (call_expression
+  . function: (_) @_callee
   arguments: (argument_list (selector_expression field: (field_identifier) @_f))
-  (#eq? @_f "CommittedEntries")) @commit.apply
+  (#eq? @_f "CommittedEntries")
+  (#not-any-of? @_callee "len" "cap" "append" "copy")) @commit.apply
 (call_expression
+  . function: (_) @_callee
   arguments: (argument_list
     (call_expression arguments: (argument_list (selector_expression field: (field_identifier) @_f))))
-  (#eq? @_f "CommittedEntries")) @commit.apply
+  (#eq? @_f "CommittedEntries")
+  (#not-any-of? @_callee "len" "cap" "append" "copy")) @commit.apply
 (method_declaration
   name: (field_identifier) @_fn
   . parameters: (parameter_list
