@@ -40,21 +40,6 @@ const char fl_cmd_plan_usage[] =
 
 int fl_cmd_plan(int argc, char **argv);
 
-/* Writes the output: atomically for files, directly for devices and pipes (-o /dev/stdout,
- * /dev/null), which a rename would replace. */
-static int write_output(const char *path, const char *data, size_t len, fl_error *err) {
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        FILE *f = fopen(path, "w");
-        if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-            fl_error_set(err, path, 0, 0, "cannot write the output here");
-            return -1;
-        }
-        return 0;
-    }
-    return fl_file_write_atomic(path, data, len, err);
-}
-
 static int ends_with(const char *s, const char *suf) {
     size_t n = strlen(s), m = strlen(suf);
     return n >= m && strcmp(s + n - m, suf) == 0;
@@ -154,7 +139,7 @@ int fl_cmd_plan(int argc, char **argv) {
         render(p, json, &out);
         if (!output || !strcmp(output, "-"))
             fwrite(fl_buf_cstr(&out), 1, out.len, stdout);
-        else if (write_output(output, fl_buf_cstr(&out), out.len, &err) != 0)
+        else if (fl_file_write_atomic(output, fl_buf_cstr(&out), out.len, &err) != 0)
             code = fl_cli_fail(&err);
     } else {
         for (int json = 0; json < 2 && code == FL_EXIT_OK; json++) {
