@@ -11,7 +11,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 const char fl_cmd_plan_usage[] =
     "usage: faultline plan [--repo DIR] [--base REV [--head REV]] [--slug S] [--date D]\n"

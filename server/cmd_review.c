@@ -11,7 +11,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 const char fl_cmd_review_usage[] =
     "usage: faultline review --base REV [--head REV] [--repo DIR] [--format md|sarif|rdjson]\n"
