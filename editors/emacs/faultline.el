@@ -111,8 +111,12 @@ modes' buffers (`eglot-ensure' on their hooks)."
       md)))
 
 (defun faultline--plan-file (root result)
-  "The Markdown plan file named by a faultline/plan RESULT (a plist), or nil."
-  (or (seq-some (lambda (k)
+  "The Markdown plan file named by a faultline/plan RESULT (a plist), or nil.
+With params.write the server answers
+{slug, early_exit, plan, markdown, written}."
+  (or (seq-some (lambda (p) (and (stringp p) (string-suffix-p ".md" p) (file-exists-p p) p))
+                (plist-get result :written))
+      (seq-some (lambda (k)
                   (let ((p (plist-get result k)))
                     (and (stringp p) (string-suffix-p ".md" p)
                          (let ((f (expand-file-name p root))) (and (file-exists-p f) f)))))
@@ -127,7 +131,7 @@ modes' buffers (`eglot-ensure' on their hooks)."
 Uses the server's faultline/plan, or the command line when the server cannot
 plan (it answers -32601 or -32803).  Returns the plan's buffer."
   (let* ((root (faultline--root))
-         (params (if base (list :scope "change" :base base) (list :scope "project")))
+         (params (if base (list :scope "change" :base base :write t) (list :scope "project" :write t)))
          (file
           (condition-case err
               (let ((r (faultline--request :faultline/plan params)))

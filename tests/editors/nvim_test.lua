@@ -146,6 +146,8 @@ local function main()
     if ch_buf then
       local text = table.concat(vim.api.nvim_buf_get_lines(ch_buf, 0, 12, false), '\n')
       check('plan is change-scoped', text:match('Plan mode: change%-scoped') ~= nil, text:sub(1, 200))
+      local bname = vim.api.nvim_buf_get_name(ch_buf)
+      check('change-scoped plan written under docs/testing-plans', bname:match('/docs/testing%-plans/[^/]+%.md$') ~= nil, bname)
     end
   else
     R.skipped = 'change-scoped plan: faultline help plan fails in this build'

@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
 import { buildCoverageTree, CoverageAnswer, CovNode, PlanJson, summaryText } from './coverageModel';
 import { execFile } from 'child_process';
-import { clientOptions, executionAllowed, planCliArgs, planNeedsCli, planParams, readSettings, runParams, serverOptions, writtenMarkdown } from './options';
+import { clientOptions, executionAllowed, planCliArgs, planMarkdownPath, planNeedsCli, planParams, readSettings, runParams, serverOptions, writtenMarkdown } from './options';
 
 let client: LanguageClient | undefined;
 
@@ -43,6 +43,9 @@ async function openFile(p: string, line?: number): Promise<void> {
 
 /** Opens what faultline/plan answered: a Markdown path, inline Markdown, or the JSON. */
 async function showPlan(result: any): Promise<void> {
+  const written = planMarkdownPath(result);
+  if (written && fs.existsSync(abs(written))) return openFile(written);
+  if (result?.early_exit === true) vscode.window.showInformationMessage('faultline: early exit — the change does not warrant a distributed test plan (the plan says why).');
   for (const k of ['markdown_path', 'md_path', 'md', 'path']) {
     const p = result?.[k];
     if (typeof p === 'string' && p.endsWith('.md') && fs.existsSync(abs(p))) return openFile(p);

@@ -76,12 +76,25 @@ export function clientOptions(s: FaultlineSettings, workspaceTrusted: boolean): 
   };
 }
 
-/** faultline/plan params: project-wide, or change-scoped against a base revision. */
-export function planParams(base?: string, head?: string): { scope: 'project' | 'change'; base?: string; head?: string } {
+/**
+ * faultline/plan params: project-wide, or change-scoped against a base revision. `write` asks
+ * the server to write docs/testing-plans/<slug>.md and .json, as `faultline plan` does.
+ */
+export function planParams(base?: string, head?: string): { scope: 'project' | 'change'; base?: string; head?: string; write: true } {
   const b = base?.trim();
-  if (!b) return { scope: 'project' };
+  if (!b) return { scope: 'project', write: true };
   const h = head?.trim();
-  return h ? { scope: 'change', base: b, head: h } : { scope: 'change', base: b };
+  return h ? { scope: 'change', base: b, head: h, write: true } : { scope: 'change', base: b, write: true };
+}
+
+/** The Markdown file a faultline/plan answer names ({written: [md, json], ...}), if any. */
+export function planMarkdownPath(result: unknown): string | undefined {
+  const r = result as { written?: unknown; markdown_path?: unknown } | null;
+  if (r && Array.isArray(r.written)) {
+    const md = r.written.find((p): p is string => typeof p === 'string' && p.endsWith('.md'));
+    if (md) return md;
+  }
+  return r && typeof r.markdown_path === 'string' ? r.markdown_path : undefined;
 }
 
 /** faultline/run params; the server refuses them unless allowExecution was set. */

@@ -46,10 +46,13 @@ test('client options: file documents of every analysed language', () => {
 });
 
 test('request params', () => {
-  assert.deepEqual(o.planParams(), { scope: 'project' });
-  assert.deepEqual(o.planParams('  '), { scope: 'project' });
-  assert.deepEqual(o.planParams('main'), { scope: 'change', base: 'main' });
-  assert.deepEqual(o.planParams('main', 'HEAD'), { scope: 'change', base: 'main', head: 'HEAD' });
+  assert.deepEqual(o.planParams(), { scope: 'project', write: true });
+  assert.deepEqual(o.planParams('  '), { scope: 'project', write: true });
+  assert.deepEqual(o.planParams('main'), { scope: 'change', base: 'main', write: true });
+  assert.deepEqual(o.planParams('main', 'HEAD'), { scope: 'change', base: 'main', head: 'HEAD', write: true });
+  assert.equal(o.planMarkdownPath({ written: ['/r/docs/testing-plans/a.json', '/r/docs/testing-plans/a.md'] }), '/r/docs/testing-plans/a.md');
+  assert.equal(o.planMarkdownPath({ written: [] }), undefined);
+  assert.equal(o.planMarkdownPath(null), undefined);
   assert.deepEqual(o.runParams('/p.json'), { plan: '/p.json' });
   assert.deepEqual(o.runParams('/p.json', ' S2 ', 7), { plan: '/p.json', scenario: 'S2', seed: 7 });
   assert.deepEqual(o.runParams('/p.json', '', 1.5), { plan: '/p.json' });

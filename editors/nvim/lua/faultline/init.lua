@@ -176,6 +176,10 @@ end
 -- Markdown, or the plan's JSON. Returns the buffer shown.
 local function show_plan(root, result)
   if type(result) == 'table' then
+    -- faultline/plan with write: {slug, early_exit, plan, markdown, written = {md, json}}
+    for _, p in ipairs(type(result.written) == 'table' and result.written or {}) do
+      if type(p) == 'string' and p:match('%.md$') and exists(p) then return open_file(p) end
+    end
     for _, k in ipairs({ 'markdown_path', 'md_path', 'path_md', 'md', 'path' }) do
       local p = result[k]
       if type(p) == 'string' and p:match('%.md$') then
@@ -233,7 +237,8 @@ function M.plan(opts, cb)
   local bufnr = vim.api.nvim_get_current_buf()
   local client = M.client(bufnr)
   local root = client and client.config.root_dir or M.root_dir(vim.api.nvim_buf_get_name(bufnr))
-  local params = { scope = opts.base and 'change' or 'project', base = opts.base }
+  -- write: the server writes docs/testing-plans/<slug>.md and .json, as `faultline plan` does
+  local params = { scope = opts.base and 'change' or 'project', base = opts.base, write = true }
   local function finish(err, result)
     if err then
       notify('plan failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
@@ -241,6 +246,9 @@ function M.plan(opts, cb)
     end
     local buf = show_plan(root, result)
     if type(result) == 'table' and result.note then notify(result.note) end
+    if type(result) == 'table' and result.early_exit == true then
+      notify('early exit: the change does not warrant a distributed test plan (the plan says why)')
+    end
     cb(nil, buf)
   end
   if not client then return plan_cli(root, opts.base, finish) end
