@@ -22,6 +22,16 @@ else
   echo "SKIP: no plan for the coverage tree (faultline help plan fails in this build)"
 fi
 
+# the plan faultline/run executes: the bundled Redis example with free ports, 2 s of workload
+source "$FL_SOURCE_DIR/tests/editors/free-base.sh"
+port=$(free_base)
+sed -e "s/\"base_port\": [0-9]*/\"base_port\": $port/" \
+    -e 's/"duration_s": 5, "seed": 7/"duration_s": 2, "seed": 7/' \
+    -e 's/"at_s": 1, "duration_s": 3/"at_s": 0.5, "duration_s": 1/' \
+    -e 's/"seeds": 3/"seeds": 1/' \
+    "$FL_SOURCE_DIR/examples/plans/redis-replica-stale-read.json" >"$ws/redis-run.json"
+export FL_RUN_PLAN="$ws/redis-run.json"
+
 cd "$ext" || exit 1
 t_run "tsc" 0 node_modules/.bin/tsc -p .
 [ -f out/extension.js ] && [ -f out/options.js ] && [ -f out/coverageModel.js ] && t_ok || t_fail "tsc wrote no out/*.js"

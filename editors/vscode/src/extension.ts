@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
 import { buildCoverageTree, CoverageAnswer, CovNode, PlanJson, summaryText } from './coverageModel';
 import { execFile } from 'child_process';
-import { clientOptions, executionAllowed, planCliArgs, planMarkdownPath, planNeedsCli, planParams, readSettings, runParams, serverOptions, writtenMarkdown } from './options';
+import { clientOptions, executionAllowed, planCliArgs, planMarkdownPath, planNeedsCli, planParams, readSettings, reportFromLog, RunFinished, runExitText, runParams, serverOptions, writtenMarkdown } from './options';
 
 let client: LanguageClient | undefined;
 
@@ -176,17 +176,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const pick = await vscode.window.showQuickPick(files.map((f) => vscode.workspace.asRelativePath(f)), { placeHolder: 'Plan to run' });
       if (!pick) return;
       const scenario = await vscode.window.showInputBox({ prompt: 'Scenario id (empty: all)', value: '' });
-      const r = await request<any>('faultline/run', runParams(abs(pick), scenario), `faultline: running ${pick}`);
+      // the server starts `faultline run` as a child and answers {pid, command, log} at once;
+      // faultline/runFinished follows when it ends
+      const r = await request<any>('faultline/run', runParams(abs(pick), scenario), `faultline: starting ${pick}`);
       if (r === undefined) return;
-      const report = typeof r?.report === 'string' ? r.report : typeof r?.session_dir === 'string' ? path.join(r.session_dir, 'report.md') : undefined;
-      if (report && fs.existsSync(abs(report))) await openFile(report);
-      else vscode.window.showInformationMessage(`faultline: session verdict ${r?.session_verdict ?? JSON.stringify(r)}`);
-      await coverage.refresh();
+      vscode.window.showInformationMessage(`faultline: running ${pick} (pid ${r?.pid}); progress in ${r?.log}`);
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       if (settings().allowExecution) vscode.window.showInformationMessage('faultline: reload the window to let the server run plans.');
     }),
   );
+  client.onNotification('faultline/runFinished', async (p: RunFinished) => {
+    let report: string | undefined = p.out ? path.join(p.out, 'report.md') : undefined;
+    if (!report) {
+      try { report = reportFromLog(fs.readFileSync(p.log, 'utf8')); } catch { report = undefined; }
+    }
+    const msg = `faultline run finished: ${runExitText(p.exitCode)}`;
+    if (report && fs.existsSync(abs(report))) {
+      await openFile(report);
+      vscode.window.showInformationMessage(msg);
+    } else {
+      vscode.window.showWarningMessage(`${msg}; log: ${p.log}`);
+    }
+    await coverage.refresh();
+  });
   await client.start();
   await coverage.refresh();
 }

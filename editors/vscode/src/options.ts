@@ -130,3 +130,30 @@ export function writtenMarkdown(stdout: string): string | undefined {
 export function planNeedsCli(err: { code?: number } | undefined): boolean {
   return !!err && (err.code === -32601 || err.code === -32803);
 }
+
+/** What faultline/runFinished carries: the child's pid, exit code and log (and --out). */
+export interface RunFinished {
+  pid: number;
+  exitCode: number;
+  log: string;
+  out?: string;
+}
+
+/** The meaning of `faultline run`'s exit code (SPEC §2). */
+export function runExitText(code: number): string {
+  switch (code) {
+    case 0: return 'no FAIL';
+    case 1: return 'a scenario FAILed';
+    case 2: return 'bad input (the plan)';
+    case 3: return 'nothing could run (environment)';
+    default: return `ended with code ${code}`;
+  }
+}
+
+/** The report a `faultline run` log names in its last "(report: PATH)", if any. */
+export function reportFromLog(log: string): string | undefined {
+  let found: string | undefined;
+  const re = /\(report: ([^)\n]+)\)/g;
+  for (let m = re.exec(log); m; m = re.exec(log)) found = m[1].trim();
+  return found;
+}

@@ -80,3 +80,11 @@ test('manifest: settings, trust, commands, pinned client', () => {
   // the server's own command ids must not clash with ours (the client registers them)
   assert.ok(!cmds.some((c) => ['faultline.addScenario', 'faultline.markReviewed', 'faultline.reanalyze', 'faultline.showCoverage'].includes(c)));
 });
+
+test('run results', () => {
+  assert.equal(o.runExitText(0), 'no FAIL');
+  assert.equal(o.runExitText(1), 'a scenario FAILed');
+  assert.equal(o.runExitText(3), 'nothing could run (environment)');
+  assert.equal(o.reportFromLog('S1: FAIL-reproducible\nsession verdict: FAIL (report: test-sessions/x/1/report.md)\n'), 'test-sessions/x/1/report.md');
+  assert.equal(o.reportFromLog('nothing'), undefined);
+});

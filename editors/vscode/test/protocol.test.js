@@ -126,13 +126,22 @@ test('execution off: diagnostics, hover, coverage tree, plan, run refused, error
   assert.deepEqual(ex, { code: 0, signal: null });
 });
 
-test('execution on in a trusted workspace: faultline/run is not refused for permission', { skip, timeout: 60000 }, async () => {
+test('execution on in a trusted workspace: faultline/run runs the plan and reports its end', { skip, timeout: 90000 }, async () => {
   const s = await start({ ...o.DEFAULT_SETTINGS, serverPath: FAULTLINE, allowExecution: true }, true);
-  try {
-    await s.conn.sendRequest('faultline/run', o.runParams(path.join(WS, 'docs/testing-plans/does-not-exist.json')));
-  } catch (e) {
-    assert.ok(!(e.data && e.data.reason === 'execution-not-allowed'), 'not refused for permission: ' + e.message);
-  }
+  const finished = new Promise((resolve) => s.conn.onNotification('faultline/runFinished', resolve));
+  // FL_RUN_PLAN: the bundled Redis example, copied with free ports and a short workload
+  const plan = process.env.FL_RUN_PLAN;
+  assert.ok(plan, 'FL_RUN_PLAN is set by test_vscode.sh');
+  const r = await s.conn.sendRequest('faultline/run', o.runParams(plan, 'S1', 7));
+  assert.ok(Number.isInteger(r.pid), 'the server answers with the child pid');
+  const done = await finished;
+  assert.equal(done.pid, r.pid);
+  assert.ok([0, 1, 3].includes(done.exitCode), 'faultline run ended with ' + done.exitCode + ': ' + o.runExitText(done.exitCode));
+  const log = fs.readFileSync(done.log, 'utf8');
+  const report = o.reportFromLog(log);
+  assert.ok(report, 'the log names the report: ' + log.slice(-300));
+  const reportPath = done.out ? path.join(done.out, 'report.md') : path.isAbsolute(report) ? report : path.join(WS, report);
+  assert.ok(fs.existsSync(reportPath) || fs.existsSync(path.join(path.dirname(plan), report)), 'report exists: ' + reportPath);
   const ex = await stop(s);
   assert.equal(ex.code, 0);
 });
