@@ -48,18 +48,18 @@ void fl_version_print(FILE *out);
 /* ---- flag parsing ---------------------------------------------------------------------- */
 
 typedef struct fl_opt {
-    const char *name; /* long name without dashes, e.g. "format" */
-    char short_name;  /* e.g. 'o', or 0 */
-    int takes_value;  /* 1: --name VALUE or --name=VALUE; 0: a switch */
+    const char *name;  /* long name without dashes, e.g. "format" */
+    char short_name;   /* e.g. 'o', or 0 */
+    int takes_value;   /* 1: --name VALUE or --name=VALUE; 0: a switch */
 } fl_opt;
 
 typedef struct fl_args {
     int argc;
     char **argv;
-    int index;           /* next argv element to read */
+    int index;          /* next argv element to read */
     int only_positional; /* set after "--" */
-    const char *value;   /* the option's value, or the positional argument */
-    char problem[256];   /* why FL_ARGS_ERROR was returned */
+    const char *value;  /* the option's value, or the positional argument */
+    char problem[256];  /* why FL_ARGS_ERROR was returned */
 } fl_args;
 
 enum { FL_ARGS_END = -1, FL_ARGS_POSITIONAL = -2, FL_ARGS_ERROR = -3 };
