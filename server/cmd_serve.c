@@ -1,7 +1,7 @@
 /*
  * cmd_serve.c — `faultline serve`: the language server on stdin/stdout (LSP 3.17).
- * Accepts and ignores `--stdio` (VS Code's client adds it) and other `--flag[=value]`
- * arguments editors pass; everything else is in lsp_server.c.
+ * Accepts and ignores `--stdio` (VS Code's client adds it) and `--clientProcessId`; other
+ * flags are bad usage (exit 2) like for every command; everything else is in lsp_server.c.
  */
 #include "fl_server.h"
 #include "lsp.h"
@@ -17,13 +17,23 @@ const char fl_serve_usage[] =
     "diagnostics for distributed-systems risk sites with their coverage, and answers\n"
     "hover, code lens, code actions and the faultline/ requests. faultline/run works only\n"
     "when the client sets initializationOptions.allowExecution.\n"
-    "--stdio and other --flags an editor adds (--clientProcessId=N, ...) are accepted and\n"
-    "ignored. Exit: 0 after shutdown then exit, 1 after exit alone or end of input.\n";
+    "--stdio (VS Code adds it) and --clientProcessId=N are accepted and ignored; other\n"
+    "transports (--socket, --pipe) are not supported. Exit: 0 after shutdown then exit, 1\n"
+    "after exit alone or end of input.\n";
 
 int fl_cmd_serve(int argc, char **argv) {
     for (int i = 0; i < argc; i++) {
-        if (strncmp(argv[i], "--", 2) == 0) continue; /* --stdio, --clientProcessId=.. */
-        return fl_cli_usage_error("serve", "unexpected argument '%s'", argv[i]);
+        const char *a = argv[i];
+        if (strcmp(a, "--stdio") == 0) continue;
+        /* vscode-languageclient adds --clientProcessId=N for node servers; harmless. */
+        if (strncmp(a, "--clientProcessId", 17) == 0) {
+            if (a[17] == '\0' && i + 1 < argc) i++;
+            continue;
+        }
+        if (strncmp(a, "--socket", 8) == 0 || strncmp(a, "--pipe", 6) == 0 ||
+            strncmp(a, "--node-ipc", 10) == 0 || strncmp(a, "--port", 6) == 0)
+            return fl_cli_usage_error("serve", "'%s': only the stdio transport is supported", a);
+        return fl_cli_usage_error("serve", "unknown option '%s'", a);
     }
     return lsp_serve(STDIN_FILENO, STDOUT_FILENO);
 }

@@ -158,6 +158,13 @@ typedef struct lsp_doc {
     struct lsp_analysis *analysis; /* findings for `analysis_version`, or NULL */
     int64_t analysis_version;
     bool dirty;           /* changed since diagnostics were last published */
+    bool needs_analysis;  /* edited since the last analysis: the findings are carried over
+                             (shifted through `pending`) until the idle loop re-analyses */
+    bool full_change;     /* a whole-document replacement is pending: nothing to carry over */
+    TSInputEdit *pending; /* the edits since the last analysis, in order */
+    size_t npending, pending_cap;
+    uint64_t published_hash; /* of the last pushed diagnostics, and their version */
+    int64_t published_version;
     char *last_result_id; /* pull diagnostics: resultId of the last full answer */
 } lsp_doc;
 

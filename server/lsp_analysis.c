@@ -214,8 +214,47 @@ static double tnow(void) {
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+void lsp_analysis_ensure(lsp_server *s, lsp_doc *doc) {
+    if (doc->needs_analysis) lsp_analysis_update(s, doc);
+}
+
+#define DROPPED UINT32_MAX
+
+/* Where byte `b` of the old text is after one edit; DROPPED when the edit replaced it. A
+ * site's start at the edit's start moves with an insertion there; its end stays. */
+static uint32_t shift_byte(uint32_t b, const TSInputEdit *e, bool is_end) {
+    if (b == DROPPED) return DROPPED;
+    if (is_end ? b <= e->start_byte : b < e->start_byte) return b;
+    if (b >= e->old_end_byte) return b - e->old_end_byte + e->new_end_byte;
+    return DROPPED;
+}
+
+void lsp_analysis_shift(lsp_server *s, lsp_doc *doc) {
+    if (!doc->analysis) return;
+    fl_scan_result *r = &doc->analysis->res;
+    for (size_t i = 0; i < r->site_count; i++) {
+        fl_site *st = &r->sites[i];
+        for (size_t k = 0; k < doc->npending && st->start_byte != DROPPED; k++) {
+            const TSInputEdit *e = &doc->pending[k];
+            uint32_t a = shift_byte(st->start_byte, e, false);
+            uint32_t b = shift_byte(st->end_byte, e, true);
+            if (a == DROPPED || b == DROPPED) {
+                /* The edit touched the site: it is left out until the re-analysis. */
+                st->start_byte = st->end_byte = DROPPED;
+            } else {
+                st->start_byte = a;
+                st->end_byte = b;
+            }
+        }
+    }
+    doc->npending = 0;
+}
+
 void lsp_analysis_update(lsp_server *s, lsp_doc *doc) {
     ws_state *w = ws(s);
+    doc->needs_analysis = false;
+    doc->full_change = false;
+    doc->npending = 0;
     double t0 = tnow(), t1 = 0, t2 = 0;
     char *rel = doc_rel(s, doc);
     fl_error err;
@@ -396,6 +435,7 @@ void lsp_analysis_diagnostics_text(lsp_server *s, lsp_doc *doc, fl_buf *out) {
     bool comma = false;
     for (size_t i = 0; i < r->site_count; i++) {
         const fl_site *st = &r->sites[i];
+        if (st->start_byte == DROPPED) continue;
         uint32_t a, b;
         site_bytes(doc, st, &a, &b);
         /* The hypotheses that use this site; the worst coverage decides the severity. */

@@ -14,6 +14,13 @@
 
 /* Re-analyses a document after it was opened or changed; marks it for publishing. */
 void lsp_analysis_update(lsp_server *s, lsp_doc *doc);
+/* After edits: carries the findings over (byte ranges shifted through doc->pending; sites
+ * the edits touched are dropped until the re-analysis). Cheap. */
+void lsp_analysis_shift(lsp_server *s, lsp_doc *doc);
+/* Re-analyses now when edits are pending. */
+void lsp_analysis_ensure(lsp_server *s, lsp_doc *doc);
+/* Idle work: re-analyse one edited document; true when it did. */
+bool lsp_analyse_pending(lsp_server *s);
 /* The document is closing: its file's facts go back to what is on disk. */
 void lsp_analysis_closed(lsp_server *s, lsp_doc *doc);
 /* LSP Diagnostic[] of the document, as JSON text appended to out. */

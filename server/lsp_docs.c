@@ -35,6 +35,7 @@ static void doc_free(lsp_doc *doc) {
     if (doc->tree) ts_tree_delete(doc->tree);
     lsp_analysis_free(doc->analysis);
     free(doc->last_result_id);
+    free(doc->pending);
     free(doc);
 }
 
@@ -122,6 +123,7 @@ lsp_doc *lsp_docs_open(lsp_docs *d, const char *uri, const char *language_id, in
     doc->lang = pick_language(language_id, doc->path ? doc->path : uri);
     doc->version = version;
     doc->analysis_version = -1;
+    doc->published_version = -1;
     doc->dirty = true;
     lsp_text_init(&doc->text, text, len);
     if (!d->defer_parse) parse(d, doc, NULL);
@@ -170,6 +172,7 @@ int lsp_doc_apply_change(lsp_doc *doc, json_t *change, enum lsp_encoding enc, ch
         lsp_text_init(&doc->text, s, n);
         if (doc->tree) ts_tree_delete(doc->tree);
         doc->tree = NULL;
+        doc->full_change = true;
         return 0;
     }
     lsp_pos a, b;
@@ -194,6 +197,11 @@ int lsp_doc_apply_change(lsp_doc *doc, json_t *change, enum lsp_encoding enc, ch
     TSInputEdit edit;
     lsp_text_replace(&doc->text, start, end, s, n, &edit);
     if (doc->tree) ts_tree_edit(doc->tree, &edit);
+    if (doc->npending == doc->pending_cap) {
+        doc->pending_cap = doc->pending_cap ? doc->pending_cap * 2 : 8;
+        doc->pending = fl_xrealloc(doc->pending, doc->pending_cap * sizeof *doc->pending);
+    }
+    doc->pending[doc->npending++] = edit;
     doc->edits++;
     return 0;
 }

@@ -74,6 +74,7 @@ void lsp_on_initialized(lsp_server *s) {
 bool lsp_idle_work(lsp_server *s) {
     if (lsp_run_poll(s)) return true;
     if (lsp_publish_dirty(s)) return true;
+    if (lsp_analyse_pending(s)) return true;
     return lsp_index_step(s);
 }
 
@@ -216,6 +217,8 @@ void lsp_n_progress_cancel(lsp_server *s, json_t *p) {
 }
 
 void lsp_h_status(lsp_server *s, json_t *p, lsp_reply *r) {
+    /* The state after every pending re-analysis. */
+    for (size_t i = 0; i < s->docs.count; i++) lsp_analysis_ensure(s, s->docs.items[i]);
     json_t *docs = json_array();
     for (size_t i = 0; i < s->docs.count; i++) {
         lsp_doc *d = s->docs.items[i];

@@ -29,6 +29,7 @@ lsp_doc *lsp_doc_param(lsp_server *s, json_t *p, lsp_reply *r) {
         return NULL;
     }
     lsp_doc *doc = lsp_docs_find(&s->docs, uri);
+    if (doc) lsp_analysis_ensure(s, doc); /* answers use the findings of the current text */
     if (!doc && r)
         lsp_reply_error(r, LSP_INVALID_PARAMS, "document %.300s is not open (send didOpen first)",
                         uri);
@@ -72,11 +73,21 @@ void lsp_n_did_change(lsp_server *s, json_t *p) {
     }
     json_t *ver = json_object_get(json_object_get(p, "textDocument"), "version");
     if (json_is_integer(ver)) doc->version = json_integer_value(ver);
-    lsp_analysis_update(s, doc);
+    /* The findings are carried over through the edits and published at once; the idle loop
+     * re-analyses and publishes again when the answer changed. A whole-document replacement
+     * (or a document without findings yet) is analysed now. */
+    if (doc->full_change || !doc->analysis) {
+        lsp_analysis_update(s, doc);
+    } else {
+        lsp_analysis_shift(s, doc);
+        doc->needs_analysis = true;
+        doc->dirty = true;
+    }
 }
 
 void lsp_n_did_close(lsp_server *s, json_t *p) {
-    lsp_doc *doc = lsp_doc_param(s, p, NULL);
+    const char *uri = get_str(json_object_get(p, "textDocument"), "uri");
+    lsp_doc *doc = uri ? lsp_docs_find(&s->docs, uri) : NULL;
     if (!doc) return;
     /* Pushed diagnostics of a closed file are cleared, as clients expect. */
     if (!s->caps.pull_diagnostics)
@@ -86,18 +97,46 @@ void lsp_n_did_close(lsp_server *s, json_t *p) {
     lsp_docs_close(&s->docs, doc->uri);
 }
 
+static uint64_t fnv(const char *p, size_t n) {
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+    return h;
+}
+
 void lsp_publish(lsp_server *s, lsp_doc *doc) {
     doc->dirty = false;
     if (s->caps.pull_diagnostics) return;
+    fl_buf d = FL_BUF_INIT;
+    lsp_analysis_diagnostics_text(s, doc, &d);
+    uint64_t h = fnv(d.data, d.len);
+    /* The same diagnostics for the same version were already sent (a re-analysis that
+     * confirmed the carried-over findings): nothing new to say. */
+    if (doc->published_version == doc->version && doc->published_hash == h) {
+        fl_buf_free(&d);
+        return;
+    }
+    doc->published_version = doc->version;
+    doc->published_hash = h;
     fl_buf m = FL_BUF_INIT;
     fl_buf_puts(&m, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\","
                     "\"params\":{\"uri\":");
     lsp_json_string(&m, doc->uri);
     fl_buf_printf(&m, ",\"version\":%lld,\"diagnostics\":", (long long)doc->version);
-    lsp_analysis_diagnostics_text(s, doc, &m);
+    fl_buf_append(&m, d.data, d.len);
     fl_buf_puts(&m, "}}");
     lsp_send_text(s, m.data, m.len);
     fl_buf_free(&m);
+    fl_buf_free(&d);
+}
+
+bool lsp_analyse_pending(lsp_server *s) {
+    for (size_t i = 0; i < s->docs.count; i++) {
+        lsp_doc *doc = s->docs.items[i];
+        if (!doc->needs_analysis) continue;
+        lsp_analysis_update(s, doc);
+        return true; /* one at a time: messages may be waiting */
+    }
+    return false;
 }
 
 bool lsp_publish_dirty(lsp_server *s) {
