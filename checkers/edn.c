@@ -13,6 +13,15 @@
 
 #define EDN_MAX_DEPTH 256
 
+#define W (FL_EDN_WS | FL_EDN_DELIM)
+#define D FL_EDN_DELIM
+const unsigned char fl_edn_class[256] = {
+    ['\t'] = W, ['\n'] = W, ['\f'] = W, ['\r'] = W, [' '] = W, [','] = W, ['('] = D,
+    [')'] = D,  ['['] = D,  [']'] = D,  ['{'] = D,  ['}'] = D, ['"'] = D, [';'] = D,
+};
+#undef W
+#undef D
+
 void fl_edn_init(fl_edn *p, const char *name, const char *s, size_t len) {
     memset(p, 0, sizeof *p);
     p->name = name;
@@ -42,7 +51,7 @@ static void advance(fl_edn *p) {
 static int skip_depth(fl_edn *p, fl_error *err, int depth) {
     while (p->pos < p->len) {
         char c = p->s[p->pos];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == '\f') {
+        if (fl_edn_class[(unsigned char)c] & FL_EDN_WS) {
             advance(p);
         } else if (c == ';') {
             while (p->pos < p->len && p->s[p->pos] != '\n') p->pos++;
@@ -67,8 +76,7 @@ int fl_edn_at_end(const fl_edn *p) {
 }
 
 static int is_delim(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == '(' || c == ')' ||
-           c == '[' || c == ']' || c == '{' || c == '}' || c == '"' || c == ';' || c == '\f';
+    return fl_edn_class[(unsigned char)c] & FL_EDN_DELIM;
 }
 
 /* A token up to the next delimiter: symbol, keyword name, number. */

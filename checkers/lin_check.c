@@ -2,7 +2,7 @@
  * lin_check.c — the `linearizable` checker: splits the history per key (P-compositionality),
  * searches the partitions interleaved (lin_search.c), and for a violation narrows the failing
  * partition down to the smallest window of ops that cannot be linearized (find_window: the
- * ops after the latest clean cut, proven from every state the ops before it can leave),
+ * ops from the latest cut, proven from every state the ops before it can leave),
  * under a step budget tied to the failing search (deterministic, never turns the verdict
  * into unknown).
  *
@@ -45,13 +45,11 @@ static json_t *op_json(const fl_history *h, size_t index) {
 }
 
 /* The smallest window. P = the ops invoked before the furthest return R that could not be
- * passed (those still running at R made optional): P cannot be linearized. A cut before op
- * k of P is clean when every ok op invoked before it completed before it; then every
- * linearization of P runs the ok ops before the cut first, ending in one of the states
- * `finals` (found by an exhaustive search of those ops), and the ops from the cut on (plus
- * the unknown-outcome ops invoked earlier, which may take effect after the cut) can be
- * linearized from none of them. The window is that rest for the latest clean cut before
- * the failing op. */
+ * passed (those still running at R made optional; if the kv lookahead looked further, the
+ * first later return that makes it fail): P cannot be linearized. For a cut inside P (see
+ * find_window), every linearization of P is a first part (the ops completed before the cut
+ * plus some of the ops running across it) ending in a known (state, ops used), then the
+ * rest; the window is the rest for the latest cut where the rest fails from every start. */
 typedef struct lin_window {
     lin_op *ops; /* the window's ops, by invoke */
     size_t n;
@@ -118,31 +116,29 @@ static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, si
         memcpy(pre, p->ops, p->nops * sizeof *pre);
         np = p->nops;
     }
-    /* Clean cuts, latest first: before P[k] when every ok op invoked earlier completed
-     * before P[k] was invoked. The ops before the cut end in one of the states `finals`;
-     * the window (ops from the cut on, plus the unknown-outcome ops invoked earlier, which
-     * may still take effect) is proven when it cannot be linearized from any of them. The
-     * cut at 0 always works (the window is P itself, from the initial state). */
-    size_t *cuts = fl_xmalloc((np + 1) * sizeof *cuts), ncuts = 0, maxret = 0;
-    int any_must = 0;
-    for (size_t j = 0; j < np; j++) {
-        if (!any_must || maxret < pre[j].call_pos) cuts[ncuts++] = j;
-        if (pre[j].must) {
-            any_must = 1;
-            if (pre[j].ret_pos > maxret) maxret = pre[j].ret_pos;
-        }
-    }
+    /* Cuts, latest first: before P[k]. The ok ops that completed before P[k] was invoked
+     * come, in any linearization, before every op invoked from P[k] on; the other ops
+     * invoked earlier ("free": still running at the cut, or unknown outcome) may take
+     * effect on either side. So the linearizations of P are: the completed ops plus some
+     * free ones, ending in a (state, set of free ops used) the exhaustive search `collect`
+     * lists, then the ops from the cut on plus the unused free ops (ok ones still must).
+     * The window is proven when that second part fails from every such start. The cut at 0
+     * always works (the window is P itself, from the initial state). */
     lin_op *before = fl_xmalloc((np + 1) * sizeof *before);
     w->ops = fl_xmalloc((np + 1) * sizeof *w->ops);
     w->starts = NULL;
     w->nstarts = 0;
     size_t tries = 0;
-    for (size_t c = ncuts; c-- > 0;) {
-        size_t k = cuts[c], nb = 0;
+    for (size_t k = np; k-- > 0;) {
+        size_t nb = 0;
         w->n = 0;
         for (size_t j = 0; j < np; j++) {
-            if (j < k) before[nb++] = pre[j];
-            if (j >= k || !pre[j].must) w->ops[w->n++] = pre[j];
+            if (j < k) {
+                before[nb] = pre[j];
+                before[nb].must = (uint8_t)(pre[j].must && pre[j].ret_pos < pre[k].call_pos);
+                nb++;
+            }
+            if (j >= k || !before[j].must) w->ops[w->n++] = pre[j];
         }
         if (k == 0) break;       /* P itself, from the initial state */
         if (++tries > 24) break; /* give up on smaller windows: P from the start */
@@ -162,7 +158,7 @@ static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, si
             size_t npost = 0;
             for (size_t j = 0; j < np; j++) {
                 int used = j < k && bits && (bits[j >> 6] >> (j & 63)) & 1;
-                if ((j >= k || !pre[j].must) && !used) post[npost++] = pre[j];
+                if ((j >= k || !before[j].must) && !used) post[npost++] = pre[j];
             }
             proven = still_illegal_from(m, post, npost, &pool, 1, o.finals[f]);
         }
@@ -173,7 +169,7 @@ static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, si
              * they already took effect there. */
             size_t n = 0;
             for (size_t j = 0; j < np; j++) {
-                if (j < k && pre[j].must) continue;
+                if (j < k && before[j].must) continue;
                 int all = j < k && o.final_bits && o.nfinals > 0;
                 for (size_t f = 0; all && f < o.nfinals; f++)
                     all = (o.final_bits[f * o.final_nw + (j >> 6)] >> (j & 63)) & 1;
@@ -185,7 +181,8 @@ static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, si
                 json_t *cfg = json_object(), *applied = json_array();
                 json_object_set_new(cfg, "state", lin_model_state_json(m, o.finals[f]));
                 for (size_t j = 0; j < k && o.final_bits; j++) {
-                    if (pre[j].must || !((o.final_bits[f * o.final_nw + (j >> 6)] >> (j & 63)) & 1))
+                    if (before[j].must ||
+                        !((o.final_bits[f * o.final_nw + (j >> 6)] >> (j & 63)) & 1))
                         continue;
                     int in_window = 0;
                     for (size_t q = 0; q < n; q++)
@@ -221,7 +218,6 @@ static void find_window(lin_model *m, const lin_partition *p, size_t fail_op, si
         w->n = np;
         memcpy(w->ops, pre, np * sizeof *pre);
     }
-    free(cuts);
     free(before);
     free(pre);
 }

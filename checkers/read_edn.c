@@ -21,13 +21,7 @@ static int is_kw(const char *s, size_t n, const char *kw) {
 
 static size_t tok(const fl_edn *p) {
     size_t i = p->pos;
-    while (i < p->len) {
-        char c = p->s[i];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == '}' || c == ']' ||
-            c == ')' || c == '{' || c == '[' || c == '(' || c == '"' || c == ';')
-            break;
-        i++;
-    }
+    while (i < p->len && !(fl_edn_class[(unsigned char)p->s[i]] & FL_EDN_DELIM)) i++;
     return i - p->pos;
 }
 

@@ -378,7 +378,7 @@ enum { KV_GET, KV_PUT, KV_APPEND };
 
 typedef struct kop {
     int process, f, key, type;
-    char val[96]; /* put/append: the string; get: what was read */
+    char val[512]; /* put/append: the string; get: what was read */
     int invoke, lin, complete;
 } kop;
 
