@@ -58,7 +58,9 @@ const char *fl_check_resolve(const fl_check_options *o, char *why, size_t n) {
         return NULL;
     }
     if (!fl_check_format_known(o->format)) {
-        snprintf(why, n, "unknown format '%s'; expected events, ops, edn or jepsen-log", o->format);
+        snprintf(why, n,
+                 "unknown format '%s'; expected events, ops, edn, jepsen-log or knossos-html",
+                 o->format);
         return NULL;
     }
     const char *name = o->checker && *o->checker ? o->checker : NULL;

@@ -13,6 +13,15 @@
 
 #define EDN_MAX_DEPTH 256
 
+#define W (FL_EDN_WS | FL_EDN_DELIM)
+#define D FL_EDN_DELIM
+const unsigned char fl_edn_class[256] = {
+    ['\t'] = W, ['\n'] = W, ['\f'] = W, ['\r'] = W, [' '] = W, [','] = W, ['('] = D,
+    [')'] = D,  ['['] = D,  [']'] = D,  ['{'] = D,  ['}'] = D, ['"'] = D, [';'] = D,
+};
+#undef W
+#undef D
+
 void fl_edn_init(fl_edn *p, const char *name, const char *s, size_t len) {
     memset(p, 0, sizeof *p);
     p->name = name;
@@ -42,7 +51,7 @@ static void advance(fl_edn *p) {
 static int skip_depth(fl_edn *p, fl_error *err, int depth) {
     while (p->pos < p->len) {
         char c = p->s[p->pos];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == '\f') {
+        if (fl_edn_class[(unsigned char)c] & FL_EDN_WS) {
             advance(p);
         } else if (c == ';') {
             while (p->pos < p->len && p->s[p->pos] != '\n') p->pos++;
@@ -67,8 +76,7 @@ int fl_edn_at_end(const fl_edn *p) {
 }
 
 static int is_delim(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == '(' || c == ')' ||
-           c == '[' || c == ']' || c == '{' || c == '}' || c == '"' || c == ';' || c == '\f';
+    return fl_edn_class[(unsigned char)c] & FL_EDN_DELIM;
 }
 
 /* A token up to the next delimiter: symbol, keyword name, number. */
@@ -140,10 +148,38 @@ static json_t *read_number_or_symbol(fl_edn *p, fl_error *err) {
 }
 
 static json_t *read_string(fl_edn *p, fl_error *err) {
+    /* the common case: no escapes, no newlines; plain ASCII needs no UTF-8 check */
+    {
+        size_t k = p->pos + 1;
+        int ascii = 1;
+        while (k < p->len && p->s[k] != '"' && p->s[k] != '\\' && p->s[k] != '\n') {
+            if ((unsigned char)p->s[k] >= 0x80) ascii = 0;
+            k++;
+        }
+        if (k < p->len && p->s[k] == '"') {
+            const char *start = p->s + p->pos + 1;
+            size_t n = k - p->pos - 1;
+            json_t *v = ascii ? json_stringn_nocheck(start, n) : json_stringn(start, n);
+            if (!v) {
+                fail(p, err, "expected a string in UTF-8");
+                return NULL;
+            }
+            p->pos = k + 1;
+            return v;
+        }
+    }
     fl_buf b = FL_BUF_INIT;
     advance(p); /* opening quote */
     while (p->pos < p->len && p->s[p->pos] != '"') {
         char c = p->s[p->pos];
+        /* a run of plain characters in one go */
+        size_t run = p->pos;
+        while (run < p->len && p->s[run] != '"' && p->s[run] != '\\' && p->s[run] != '\n') run++;
+        if (run > p->pos) {
+            fl_buf_append(&b, p->s + p->pos, run - p->pos);
+            p->pos = run;
+            continue;
+        }
         if (c == '\\') {
             if (p->pos + 1 >= p->len) break;
             char e = p->s[p->pos + 1];

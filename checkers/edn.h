@@ -22,6 +22,11 @@ typedef struct fl_edn {
     size_t line_start; /* offset of the cursor's line start (for columns) */
 } fl_edn;
 
+/* Character classes: FL_EDN_WS (space, tab, CR, LF, FF, comma) and FL_EDN_DELIM (whitespace,
+ * brackets, quote, semicolon: what ends a token). */
+enum { FL_EDN_WS = 1, FL_EDN_DELIM = 2 };
+extern const unsigned char fl_edn_class[256];
+
 void fl_edn_init(fl_edn *p, const char *name, const char *s, size_t len);
 /* Skips whitespace, commas, `;` comments and `#_` discarded forms. Returns -1 with err set
  * when a discarded form is malformed, else 0. */

@@ -18,10 +18,11 @@
 #include <stddef.h>
 
 typedef struct fl_check_options {
-    const char *model;   /* "register", "cas-register", "kv", "set", ... (required) */
-    const char *checker; /* NULL: the model picks it (SPEC §3) */
-    const char *format;  /* NULL: detect from content; or "events", "ops", "edn", "jepsen-log" */
-    double timeout_s;    /* 0: no limit; budget hit → valid = unknown */
+    const char *model;       /* "register", "cas-register", "kv", "set", ... (required) */
+    const char *checker;     /* NULL: the model picks it (SPEC §3) */
+    const char *format;      /* NULL: detect from content; or "events", "ops", "edn", "jepsen-log",
+                                "knossos-html" */
+    double timeout_s;        /* 0: no limit; budget hit → valid = unknown */
     size_t max_memory_bytes; /* 0: no limit; budget hit → valid = unknown */
     const char *consistency; /* elle only; NULL = serializable */
     long long total;         /* ledger only; < 0 when not given */
@@ -32,9 +33,20 @@ typedef struct fl_check_options {
 
 typedef enum { FL_CHECK_VALID = 0, FL_CHECK_INVALID = 1, FL_CHECK_UNKNOWN = 3 } fl_check_verdict;
 
+/* The result object: {"file", "valid": true|false|"unknown", "checker", "model", "format",
+ * "ops", "ok", "info" (unknown outcomes, incl. never completed), "fail", "elapsed_ms",
+ * "anomalies": [{"type", "message", ...}], "counterexample": null | {...}} plus
+ * "cause": "timeout"|"memory" when a budget ran out, and checker-specific fields. The
+ * linearizable checker adds "stats" {partitions, steps, cache_entries, peak_search_bytes}
+ * and, for a violation, counterexample = {"key" (if any), "window": [op...] (op = {"index",
+ * "process", "f", "key", "value", "result", "type", "invoke_line", "complete_line",
+ * "invoke_pos", "complete_pos", "invoke_time", "complete_time", "failing": true on the op
+ * any order got furthest to, "open": true on an ok op still running where the window ends}),
+ * "failing_op", "start_states", "start_configurations": [{"state", "already_applied"}],
+ * "explanation"}; with want_details also "details" {"ops", "partitions"} for the page. */
 typedef struct fl_check_result {
     fl_check_verdict verdict;
-    json_t *json; /* the SPEC §3 result object (owned; free with fl_check_result_free) */
+    json_t *json; /* the result object above (owned; free with fl_check_result_free) */
 } fl_check_result;
 
 void fl_check_options_init(fl_check_options *o);

@@ -21,7 +21,10 @@ struct fl_history_builder {
     size_t cap_ops, cap_procs, cap_nem;
     proc_state *procs;
     json_t *proc_index; /* object: canonical process text → integer proc number */
+    int *small_procs;   /* integer processes 0..SMALL_PROCS-1 → proc number + 1 (0: unseen) */
 };
+
+#define SMALL_PROCS 4096
 
 const char *fl_op_type_name(fl_op_type t) {
     switch (t) {
@@ -64,6 +67,9 @@ static const char *proc_key(json_t *process, char *buf, size_t n) {
 }
 
 static int intern_proc(fl_history_builder *b, json_t *process) {
+    json_int_t small = json_is_integer(process) ? json_integer_value(process) : -1;
+    if (small >= 0 && small < SMALL_PROCS && b->small_procs && b->small_procs[small])
+        return b->small_procs[small] - 1;
     char key[256];
     proc_key(process, key, sizeof key);
     json_t *got = json_object_get(b->proc_index, key);
@@ -77,6 +83,10 @@ static int intern_proc(fl_history_builder *b, json_t *process) {
     b->h.processes[id] = json_incref(process);
     b->procs[id] = (proc_state){SIZE_MAX, 0, 0};
     json_object_set_new(b->proc_index, key, json_integer(id));
+    if (small >= 0 && small < SMALL_PROCS) {
+        if (!b->small_procs) b->small_procs = fl_xcalloc(SMALL_PROCS, sizeof *b->small_procs);
+        b->small_procs[small] = id + 1;
+    }
     return id;
 }
 
@@ -247,6 +257,7 @@ void fl_history_builder_free(fl_history_builder *b) {
     if (!b) return;
     fl_history_free(&b->h);
     free(b->procs);
+    free(b->small_procs);
     json_decref(b->proc_index);
     free(b);
 }
@@ -275,9 +286,7 @@ void fl_history_free(fl_history *h) {
 json_t *fl_op_logical_value(const fl_op *op) {
     if (op->type == FL_OP_OK && op->result && !json_is_null(op->result)) return op->result;
     if (op->value) return op->value;
-    static json_t *null_value;
-    if (!null_value) null_value = json_null();
-    return null_value;
+    return json_null(); /* jansson's null is a static singleton: no reference to drop */
 }
 
 const char *fl_history_process_text(const fl_history *h, int proc, char *buf, size_t n) {

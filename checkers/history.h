@@ -3,12 +3,12 @@
  * (checkers module internal; checkers include it, callers outside use fl_checkers.h).
  *
  * Data in: bytes in one of the SPEC §3 formats (event JSONL or a JSON array of events,
- * op-record JSONL, Jepsen EDN, Jepsen's textual `jepsen.util` log), detected from the content
- * or named. Data out: an fl_history — the client operations, each an invoke paired with its
- * completion, in invoke order, with positions in one real-time order; nemesis events kept
- * apart. Values stay jansson JSON (EDN is mapped to JSON, see below) so every checker sees one
- * representation; a checker that needs speed converts them once into its own compact form
- * (the linearizability checker interns them into small integers).
+ * op-record JSONL, Jepsen EDN, Jepsen's textual `jepsen.util` log; also the timeline page
+ * Knossos renders), detected from the content or named. Data out: an fl_history — the client
+ * operations, each an invoke paired with its completion, in invoke order, with positions in one
+ * real-time order; nemesis events kept apart. Values stay jansson JSON (EDN is mapped to JSON, see
+ * below) so every checker sees one representation; a checker that needs speed converts them once
+ * into its own compact form (the linearizability checker interns them into small integers).
  *
  * Pairing is strict (an error, never a guess): a completion from a process with no
  * outstanding invoke, a second invoke from a process with one outstanding, and any event
@@ -61,9 +61,12 @@ typedef struct fl_op {
     int64_t complete_time;
     int invoke_line;        /* 1-based source line of the invoke (op-records: the record) */
     int complete_line;      /* 1-based source line of the completion; 0 when none */
-    json_t *invoke_event;   /* the whole invoke object as read (extra fields like "node");
-                               op-records: the record; owned (ref), may be NULL */
-    json_t *complete_event; /* the whole completion object (op-records: the record) or NULL */
+    json_t *invoke_event;   /* the whole invoke object as read, for extra fields ("node",
+                               ...); op-records: the record. NULL when the event had only the
+                               standard fields (process, type, f, key, value, error, time,
+                               index): the fast readers then skip building it. Owned (ref). */
+    json_t *complete_event; /* the same for the completion (op-records: the record); NULL
+                               when there is none or it had only standard fields */
 } fl_op;
 
 /* A nemesis (fault) event, kept apart from client ops. */
@@ -78,10 +81,11 @@ typedef struct fl_nemesis_event {
 
 typedef enum {
     FL_FORMAT_AUTO = 0,
-    FL_FORMAT_EVENTS,     /* event JSONL, or one JSON array of events */
-    FL_FORMAT_OPS,        /* op-record JSONL */
-    FL_FORMAT_EDN,        /* Jepsen EDN */
-    FL_FORMAT_JEPSEN_LOG, /* jepsen.util log lines */
+    FL_FORMAT_EVENTS,       /* event JSONL, or one JSON array of events */
+    FL_FORMAT_OPS,          /* op-record JSONL */
+    FL_FORMAT_EDN,          /* Jepsen EDN */
+    FL_FORMAT_JEPSEN_LOG,   /* jepsen.util log lines */
+    FL_FORMAT_KNOSSOS_HTML, /* the timeline page Knossos renders (some conformance data) */
 } fl_history_format;
 
 typedef struct fl_history {
@@ -97,7 +101,8 @@ typedef struct fl_history {
     size_t count_ok, count_fail, count_info; /* count_info includes never-completed ops */
 } fl_history;
 
-/* "events", "ops", "edn", "jepsen-log" → format; NULL or "" → AUTO; -1 when unknown. */
+/* "events", "ops", "edn", "jepsen-log", "knossos-html" → format; NULL or "" → AUTO; -1 when
+ * unknown. */
 int fl_history_format_parse(const char *name);
 const char *fl_history_format_name(fl_history_format f);
 /* Guesses the format from the first bytes (see read_detect.c for the rules). */

@@ -8,6 +8,7 @@
  *          "process_id", else events;
  *   `[` then `{"` or `]` → one JSON array of events;
  *   `{:`, `[{:`, `(`, `[` + anything else, `;`, `#` → EDN;
+ *   `<` and a `class="op ` element → the timeline page Knossos renders;
  *   any line containing "jepsen.util" → Jepsen's textual log;
  *   an empty input → an empty event history.
  * Data in: bytes; data out: an fl_history or an fl_error.
@@ -16,7 +17,8 @@
 
 #include <string.h>
 
-static const char *const format_names[] = {"auto", "events", "ops", "edn", "jepsen-log"};
+static const char *const format_names[] = {"auto", "events",     "ops",
+                                           "edn",  "jepsen-log", "knossos-html"};
 
 int fl_history_format_parse(const char *name) {
     if (!name || !*name) return FL_FORMAT_AUTO;
@@ -49,10 +51,10 @@ static int first_object_is_op_record(const char *d, size_t len, size_t i) {
     return yes;
 }
 
-static int mentions_jepsen_util(const char *d, size_t len) {
-    static const char m[] = "jepsen.util";
-    for (size_t i = 0; i + sizeof m - 1 <= len; i++)
-        if (d[i] == 'j' && memcmp(d + i, m, sizeof m - 1) == 0) return 1;
+static int mentions(const char *d, size_t len, const char *m) {
+    size_t n = strlen(m);
+    for (size_t i = 0; i + n <= len; i++)
+        if (d[i] == m[0] && memcmp(d + i, m, n) == 0) return 1;
     return 0;
 }
 
@@ -81,13 +83,19 @@ fl_history_format fl_history_detect(const char *d, size_t len) {
         return FL_FORMAT_EDN;
     }
     if (c == '(' || c == ';' || c == '#') return FL_FORMAT_EDN;
-    if (mentions_jepsen_util(d, len)) return FL_FORMAT_JEPSEN_LOG;
+    if (c == '<' && mentions(d, len, "class=\"op ")) return FL_FORMAT_KNOSSOS_HTML;
+    if (mentions(d, len, "jepsen.util")) return FL_FORMAT_JEPSEN_LOG;
     return FL_FORMAT_AUTO;
 }
 
 int fl_history_read(const char *name, const char *data, size_t len, fl_history_format format,
                     fl_history *out, fl_error *err) {
     memset(out, 0, sizeof *out);
+    if (len >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
+        (unsigned char)data[2] == 0xBF) { /* a UTF-8 byte order mark is not content */
+        data += 3;
+        len -= 3;
+    }
     if (format == FL_FORMAT_AUTO) {
         format = fl_history_detect(data, len);
         if (format == FL_FORMAT_AUTO) {
@@ -111,6 +119,9 @@ int fl_history_read(const char *name, const char *data, size_t len, fl_history_f
             break;
         case FL_FORMAT_JEPSEN_LOG:
             rc = fl_read_jepsen_log(name, data, len, b, err);
+            break;
+        case FL_FORMAT_KNOSSOS_HTML:
+            rc = fl_read_knossos_html(name, data, len, b, err);
             break;
         default:
             fl_error_set(err, name, 0, 0, "expected a known history format");

@@ -5,6 +5,7 @@
  *
  * Data in: bytes; data out: events added to the history builder in line order.
  */
+#include "json_fast.h"
 #include "readers.h"
 
 #include <stdlib.h>
@@ -126,8 +127,45 @@ int fl_read_events_json(const char *name, const char *data, size_t len, fl_histo
         size_t s = pos;
         while (s < end && (data[s] == ' ' || data[s] == '\t' || data[s] == '\r')) s++;
         if (s < end) {
+            /* fast path: a flat event with the usual fields only */
+            fl_json_event fe;
+            if (fl_json_fast_event(data + s, end - s, &fe)) {
+                int rc = 1;
+                fl_raw_event ev;
+                memset(&ev, 0, sizeof ev);
+                ev.process = fe.process;
+                ev.f = fe.has_f ? fe.f : NULL;
+                ev.key = fe.key;
+                ev.value = fe.value;
+                ev.error = fe.error;
+                ev.time = fe.time;
+                ev.line = line;
+                int nemesis = json_is_string(fe.process) &&
+                              strcmp(json_string_value(fe.process), "nemesis") == 0;
+                if (!strcmp(fe.type, "invoke"))
+                    ev.type = FL_EV_INVOKE;
+                else if (!strcmp(fe.type, "ok"))
+                    ev.type = FL_EV_OK;
+                else if (!strcmp(fe.type, "fail"))
+                    ev.type = FL_EV_FAIL;
+                else if (!strcmp(fe.type, "info"))
+                    ev.type = FL_EV_INFO;
+                else
+                    rc = 0;
+                if (rc && !nemesis)
+                    rc = fl_history_builder_add(b, &ev, err) < 0 ? -1 : 1;
+                else
+                    rc = 0;
+                fl_json_event_free(&fe);
+                if (rc < 0) return -1;
+                if (rc > 0) {
+                    pos = end + 1;
+                    continue;
+                }
+            }
+            json_t *obj = fl_json_fast_value(data + s, end - s);
             json_error_t je;
-            json_t *obj = json_loadb(data + s, end - s, 0, &je);
+            if (!obj) obj = json_loadb(data + s, end - s, 0, &je);
             if (!obj) {
                 fl_error_set(err, name, line, je.column > 0 ? je.column + (int)(s - pos) : 0,
                              "expected one JSON event object per line: %s", je.text);

@@ -67,33 +67,74 @@ static int read_line(const char *name, const char *s, const char *end, int line,
     const char *vq = skip_ws(fe, end);
     const char *ve = end;
     while (ve > vq && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r')) ve--;
-    json_t *obj = json_object();
-    json_object_set_new(obj, "process", process);
-    json_object_set_new(obj, "type", json_stringn(q + 1, (size_t)(te - q - 1)));
-    json_object_set_new(obj, "f", json_stringn(fq + 1, (size_t)(fe - fq - 1)));
     int is_invoke = te - q == 7 && memcmp(q, ":invoke", 7) == 0;
+    json_t *value = NULL, *error = NULL;
     if (vq < ve) {
         if (!is_invoke && ve - vq == 10 && memcmp(vq, ":timed-out", 10) == 0) {
-            json_object_set_new(obj, "error", json_string("timed-out"));
+            error = json_string("timed-out");
+        } else if (ve - vq == 3 && memcmp(vq, "nil", 3) == 0) {
+            value = json_null();
         } else {
             fl_edn p;
             fl_edn_init(&p, name, vq, (size_t)(ve - vq));
             p.line = line;
-            json_t *v = fl_edn_read(&p, err);
-            if (v && (fl_edn_skip(&p, err) < 0 || !fl_edn_at_end(&p))) {
-                json_decref(v);
-                v = NULL;
+            value = fl_edn_read(&p, err);
+            if (value && (fl_edn_skip(&p, err) < 0 || !fl_edn_at_end(&p))) {
+                json_decref(value);
+                value = NULL;
                 fl_error_set(err, name, line, 0, "expected one EDN value after the op's :f");
             }
-            if (!v) {
-                json_decref(obj);
+            if (!value) {
+                json_decref(process);
                 return -1;
             }
-            json_object_set_new(obj, "value", v);
         }
     }
-    int rc = fl_add_event_object(name, obj, line, b, err);
-    json_decref(obj);
+    char type[16], f[128];
+    size_t tn = (size_t)(te - q - 1), fn = (size_t)(fe - fq - 1);
+    int rc;
+    if (json_is_integer(process) && tn < sizeof type && fn < sizeof f) {
+        /* a client op: straight to the builder */
+        memcpy(type, q + 1, tn);
+        type[tn] = 0;
+        memcpy(f, fq + 1, fn);
+        f[fn] = 0;
+        fl_raw_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.process = process;
+        ev.f = f;
+        ev.value = value;
+        ev.error = error;
+        ev.time = FL_TIME_NONE;
+        ev.line = line;
+        rc = 0;
+        if (!strcmp(type, "invoke"))
+            ev.type = FL_EV_INVOKE;
+        else if (!strcmp(type, "ok"))
+            ev.type = FL_EV_OK;
+        else if (!strcmp(type, "fail"))
+            ev.type = FL_EV_FAIL;
+        else if (!strcmp(type, "info"))
+            ev.type = FL_EV_INFO;
+        else {
+            fl_error_set(err, name, line, 0,
+                         "unknown type \"%s\"; expected invoke, ok, fail or info", type);
+            rc = -1;
+        }
+        if (rc == 0) rc = fl_history_builder_add(b, &ev, err);
+    } else {
+        json_t *obj = json_object();
+        json_object_set_new(obj, "process", json_incref(process));
+        json_object_set_new(obj, "type", json_stringn(q + 1, tn));
+        json_object_set_new(obj, "f", json_stringn(fq + 1, fn));
+        if (value) json_object_set(obj, "value", value);
+        if (error) json_object_set(obj, "error", error);
+        rc = fl_add_event_object(name, obj, line, b, err);
+        json_decref(obj);
+    }
+    json_decref(process);
+    json_decref(value);
+    json_decref(error);
     return rc < 0 ? -1 : 1;
 }
 

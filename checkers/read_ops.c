@@ -12,6 +12,7 @@
  *
  * Data in: bytes; data out: ops added to the builder in invoke order.
  */
+#include "json_fast.h"
 #include "readers.h"
 
 #include <math.h>
@@ -95,7 +96,8 @@ int fl_read_op_records(const char *name, const char *data, size_t len, fl_histor
         while (s < end && (data[s] == ' ' || data[s] == '\t' || data[s] == '\r')) s++;
         if (s == end) continue;
         json_error_t je;
-        json_t *obj = json_loadb(data + s, end - s, 0, &je);
+        json_t *obj = fl_json_fast_value(data + s, end - s);
+        if (!obj) obj = json_loadb(data + s, end - s, 0, &je);
         if (!obj || !json_is_object(obj)) {
             fl_error_set(err, name, line, obj ? 0 : je.column,
                          "expected one op-record JSON object per line%s%s", obj ? "" : ": ",

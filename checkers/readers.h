@@ -23,6 +23,10 @@ int fl_read_edn(const char *name, const char *data, size_t len, fl_history_build
 int fl_read_jepsen_log(const char *name, const char *data, size_t len, fl_history_builder *b,
                        fl_error *err);
 
+/* The timeline page Knossos renders (read_knossos_html.c). */
+int fl_read_knossos_html(const char *name, const char *data, size_t len, fl_history_builder *b,
+                         fl_error *err);
+
 /* Adds one event given as a JSON object (from JSON or EDN) with fields process, type, f,
  * key, value, error, time. */
 int fl_add_event_object(const char *name, json_t *obj, int line, fl_history_builder *b,

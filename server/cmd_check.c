@@ -24,7 +24,7 @@ const char fl_cmd_check_usage[] =
     "options:\n"
     "  --model M         register, cas-register, kv, set, queue, lock, counter, ...\n"
     "  --checker C       linearizable, ... (default: the model's checker)\n"
-    "  --format F        events, ops, edn or jepsen-log (default: detect)\n"
+    "  --format F        events, ops, edn, jepsen-log or knossos-html (default: detect)\n"
     "  --json            one SPEC result object per line, each with its \"file\"\n"
     "  --timeout S       give up after S seconds per history: the answer is unknown\n"
     "  --max-memory N    give up beyond N bytes of search memory (K, M, G suffixes)\n"

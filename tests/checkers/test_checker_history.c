@@ -275,6 +275,11 @@ static void test_format_override(void **state) {
     assert_int_equal(fl_history_format_parse("ops"), FL_FORMAT_OPS);
     assert_int_equal(fl_history_format_parse(NULL), FL_FORMAT_AUTO);
     assert_int_equal(fl_history_format_parse("yaml"), -1);
+    /* a byte order mark is skipped */
+    assert_int_equal(
+        read_str("\xEF\xBB\xBF{:process 1 :type :invoke :f :read}\n", FL_FORMAT_AUTO, &h, &err), 0);
+    assert_int_equal(h.nops, 1);
+    fl_history_free(&h);
     /* empty input is an empty history */
     assert_int_equal(read_str("", FL_FORMAT_AUTO, &h, &err), 0);
     assert_int_equal(h.nops, 0);
