@@ -47,6 +47,10 @@ done
 t_run "ledger wrong total" 1 "$FAULTLINE" check --model ledger --total 499 "$tmp/l.jsonl"
 t_contains "ledger wrong total" "$T_OUT" "wrong-total"
 t_run "ledger negative flag" 0 "$FAULTLINE" check --model ledger --allow-negative "$tmp/l.jsonl"
+# a budget that runs out answers unknown (exit 3), never a guess
+"$GEN" --model set --ops 1500 --procs 4 >"$tmp/set.jsonl"
+t_run "set budget" 3 "$FAULTLINE" check --model set --timeout 0.000001 "$tmp/set.jsonl"
+t_contains "set budget" "$T_OUT" "gave up"
 # nothing to check: unknown (exit 3)
 printf '%s\n' '{"process":0,"type":"invoke","f":"add","value":1}' '{"process":0,"type":"ok","f":"add","value":1}' >"$tmp/noread.jsonl"
 t_run "set never read" 3 "$FAULTLINE" check --model set "$tmp/noread.jsonl"
