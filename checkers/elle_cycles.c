@@ -1,6 +1,7 @@
 /*
  * elle_cycles.c — finds and explains dependency cycles (Elle's approach: Tarjan SCC, then a
- * shortest cycle per component by breadth-first search over restricted edge types).
+ * shortest cycle per component by breadth-first search over restricted edge types). A
+ * Kahn topological sort first settles the usual valid case (no cycle at all) cheaply.
  *
  * Per strongly connected component of the item graph (ww, wr, rw): G0 = a cycle of ww edges
  * only; G1c = ww/wr edges with at least one wr; G-single = exactly one rw edge closed by a

@@ -246,6 +246,8 @@ json_t *elle_explain_edge(const elle_txns *t, const elle_orders *o, uint32_t a, 
     if (!s.len) /* the single-append rule, or an edge we cannot re-derive */
         fl_buf_printf(&s, "%s < %s (%s dependency)", na, nb, elle_edge_name(type));
     json_t *st = step(type, key, value, fl_buf_cstr(&s));
+    if (type == ELLE_RT && t->h->ops[a].proc == t->h->ops[b].proc) /* session order */
+        json_object_set_new(st, "type", json_string("process"));
     fl_buf_puts(out, fl_buf_cstr(&s));
     fl_buf_free(&s);
     return st;
