@@ -27,24 +27,26 @@ enum { ELLE_WW = 1, ELLE_WR = 2, ELLE_RW = 4, ELLE_RT = 8 };
 
 /* One micro-op. */
 typedef struct elle_mop {
-    uint32_t txn;  /* owning transaction */
-    uint32_t key;  /* interned key */
-    uint32_t val;  /* append/write: the value; rw-register read: value read or ELLE_NONE
-                      for null (the initial version) */
-    uint32_t roff; /* list-append read: first element in elle_txns.elems */
-    uint32_t rlen; /* list-append read: element count */
-    uint8_t kind;  /* ELLE_READ / ELLE_APPEND / ELLE_WRITE */
-    uint8_t known; /* reads: 1 when the value read is known (ok txns); writes: 1 */
-    uint8_t ext;   /* reads: 1 when it is the txn's first access of the key (an external
-                      read); writes: 1 when it is the txn's last write of the key */
+    uint32_t txn; /* owning transaction */
+    uint32_t key; /* interned key */
+    union {
+        uint32_t val;  /* append/write: the value; rw-register read: value read or
+                          ELLE_NONE for null (the initial version) */
+        uint32_t roff; /* list-append read: index of its JSON list in elle_txns.reads */
+    };
+    uint32_t rlen : 28; /* list-append read: element count */
+    uint32_t kind : 2;  /* ELLE_READ / ELLE_APPEND / ELLE_WRITE */
+    uint32_t known : 1; /* reads: 1 when the value read is known (ok txns); writes: 1 */
+    uint32_t ext : 1;   /* reads: 1 when it is the txn's first access of the key (an external
+                           read); writes: 1 when it is the txn's last write of the key */
 } elle_mop;
 
-/* One transaction (a `txn` op of the history). */
+/* One transaction: the `txn` op of the same index in fl_history.ops (every op of an elle
+ * history is a txn). 8 bytes, as there is one per op. */
 typedef struct elle_txn {
-    uint32_t op;   /* index in fl_history.ops */
-    uint32_t mop0; /* first micro-op in elle_txns.mops */
-    uint32_t nmop;
-    uint8_t type; /* fl_op_type: ok, fail, info, none */
+    uint32_t mop0;      /* first micro-op in elle_txns.mops */
+    uint32_t nmop : 24; /* micro-op count */
+    uint32_t type : 8;  /* fl_op_type: ok, fail, info, none */
 } elle_txn;
 
 /* An interned JSON scalar (key or value). */
@@ -74,8 +76,8 @@ typedef struct elle_txns {
     uint32_t ntxn;
     elle_mop *mops;
     uint32_t nmop;
-    uint32_t *elems; /* list-append read elements (value ids) */
-    uint64_t nelem;
+    json_t **reads; /* list-append reads: the JSON lists (borrowed), see elle_read_elem */
+    uint32_t nreads;
     elle_intern keys, vals;
     elle_map writer;           /* (key, val) → mop of its append/write; duplicates flagged */
     uint32_t dup_key, dup_val; /* first (key, value) written twice, or ELLE_NONE */
@@ -83,22 +85,28 @@ typedef struct elle_txns {
 
 /* ---- graph ---------------------------------------------------------------------------- */
 
+/* One edge packed in 64 bits: source << 32 | type << 28 | destination (so at most 2^28
+ * transactions). Sorting the packed edges groups them by source: the CSR is the sorted
+ * array itself plus offsets, 8 bytes per edge in all. */
+#define ELLE_EDGE(a, type, b) (((uint64_t)(a) << 32) | ((uint64_t)(type) << 28) | (uint64_t)(b))
+#define ELLE_SRC(e) ((uint32_t)((e) >> 32))
+#define ELLE_DST(e) ((uint32_t)((e)&0xfffffffu))
+#define ELLE_TYPE(e) ((uint8_t)(((e) >> 28) & 0xfu))
+
 typedef struct elle_graph {
     uint32_t n;
-    /* edges while building */
-    uint32_t *esrc, *edst;
-    uint8_t *etype;
+    uint64_t *e; /* packed edges; sorted by elle_graph_build */
     uint64_t ne, ecap;
-    /* CSR after elle_graph_build */
-    uint64_t *off; /* n + 1 */
-    uint32_t *adj;
-    uint8_t *atype;
+    uint64_t *off; /* after build: edges of v are e[off[v] .. off[v+1]) */
 } elle_graph;
 
 void elle_graph_init(elle_graph *g, uint32_t n);
 void elle_graph_add(elle_graph *g, uint32_t a, uint32_t b, uint8_t type);
 void elle_graph_build(elle_graph *g);
 void elle_graph_free(elle_graph *g);
+/* 1 when the edges of `mask` form no cycle (Kahn's topological sort: 8 bytes per node,
+ * cheaper than the SCC when, as in valid histories, there is nothing to find). */
+int elle_acyclic(const elle_graph *g, uint8_t mask);
 /* Tarjan SCC over edges whose type is in `mask` and, when `within` is not NULL, whose two
  * ends have the same within[] value. comp[v] = component id; size[c] = members. Returns the
  * number of components. */
@@ -138,6 +146,12 @@ void elle_found_add(elle_found *f, const char *type, json_t *anomaly /* stolen *
 int elle_txns_read(const fl_history *h, int rw, fl_check_ctx *ctx, elle_txns *t, fl_error *err);
 void elle_txns_free(elle_txns *t);
 uint32_t elle_intern_json(elle_intern *in, json_t *v);
+/* The id of an interned value, or ELLE_NONE when it was never interned. */
+uint32_t elle_intern_find(const elle_intern *in, json_t *v);
+/* The value id of the i-th element of a list-append read (ELLE_NONE: a value nobody
+ * appended). Elements are looked up on demand instead of being stored: reads dominate the
+ * size of a list-append history. */
+uint32_t elle_read_elem(const elle_txns *t, const elle_mop *m, uint32_t i);
 uint32_t elle_map_get(const elle_map *m, uint64_t key);
 /* The writer mop of (key, val), or ELLE_NONE. */
 uint32_t elle_writer(const elle_txns *t, uint32_t key, uint32_t val);
@@ -145,7 +159,8 @@ uint32_t elle_writer(const elle_txns *t, uint32_t key, uint32_t val);
 /* List-append inference: edges into g, non-cycle anomalies into f. Keeps the per-key
  * version orders it inferred in *orders (for explanations). */
 typedef struct elle_orders {
-    uint32_t *off, *len; /* per key: the longest read (offset into elems, length) */
+    uint32_t *elems;     /* the orders' elements (value ids) */
+    uint32_t *off, *len; /* per key: its order, the longest read (offset into elems, length) */
     uint8_t *unreliable; /* per key: reads were not prefix-compatible */
     uint32_t *single;    /* per key: the only append mop when no read saw any element */
 } elle_orders;

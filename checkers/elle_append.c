@@ -48,6 +48,7 @@ static uint32_t txn_of(const elle_txns *t, uint32_t mop) {
 }
 
 void elle_orders_free(elle_orders *o) {
+    free(o->elems);
     free(o->off);
     free(o->len);
     free(o->unreliable);
@@ -64,7 +65,8 @@ void elle_infer_append(const elle_txns *t, fl_check_ctx *ctx, elle_graph *g, ell
     o->single = fl_xmalloc(((size_t)nk + 1) * sizeof *o->single);
     uint32_t *nappend = fl_xcalloc((size_t)nk + 1, sizeof *nappend);
     uint32_t *lastapp = fl_xmalloc(((size_t)nk + 1) * sizeof *lastapp);
-    for (uint32_t k = 0; k <= nk; k++) o->single[k] = lastapp[k] = ELLE_NONE;
+    uint32_t *longest = fl_xmalloc(((size_t)nk + 1) * sizeof *longest);
+    for (uint32_t k = 0; k <= nk; k++) o->single[k] = lastapp[k] = longest[k] = ELLE_NONE;
     fl_check_charge(ctx, (size_t)nk * 24);
 
     /* the longest read of each key (committed txns only) */
@@ -78,10 +80,21 @@ void elle_infer_append(const elle_txns *t, fl_check_ctx *ctx, elle_graph *g, ell
             continue;
         }
         if (!m->known) continue;
-        if (m->rlen > o->len[m->key] || (o->len[m->key] == 0 && o->off[m->key] == 0)) {
-            o->off[m->key] = m->roff;
+        if (longest[m->key] == ELLE_NONE || m->rlen > o->len[m->key]) {
+            longest[m->key] = i;
             o->len[m->key] = m->rlen;
         }
+    }
+    /* each key's order: the longest read, as value ids */
+    uint64_t total = 0;
+    for (uint32_t k = 0; k < nk; k++) total += o->len[k];
+    o->elems = fl_xmalloc((total + 1) * sizeof *o->elems);
+    fl_check_charge(ctx, total * 4);
+    total = 0;
+    for (uint32_t k = 0; k < nk; k++) {
+        o->off[k] = (uint32_t)total;
+        for (uint32_t e = 0; e < o->len[k]; e++)
+            o->elems[total++] = elle_read_elem(t, &t->mops[longest[k]], e);
     }
     for (uint32_t k = 0; k < nk; k++)
         if (o->len[k] == 0 && nappend[k] == 1 && t->txns[t->mops[lastapp[k]].txn].type == FL_OP_OK)
@@ -96,37 +109,22 @@ void elle_infer_append(const elle_txns *t, fl_check_ctx *ctx, elle_graph *g, ell
         if (m->kind != ELLE_READ || !m->known) continue;
         if ((i & 0xffff) == 0 && fl_check_timed_out(ctx)) break;
         uint32_t k = m->key;
-        const uint32_t *r = t->elems + m->roff, *lo = t->elems + o->off[k];
-        if (m->roff != o->off[k] && memcmp(r, lo, (size_t)m->rlen * sizeof *r) != 0) {
-            o->unreliable[k] = 1;
-            if (!incompat_reported[k]) {
-                incompat_reported[k] = 1;
-                nincompat++;
-                fl_buf s = FL_BUF_INIT;
-                fl_buf_puts(&s, " is not a prefix of the longest read of that key, ");
-                const elle_mop *lm = NULL;
-                for (uint32_t j = 0; j < t->nmop && !lm && nincompat < ELLE_EXAMPLES; j++)
-                    if (t->mops[j].kind == ELLE_READ && t->mops[j].known &&
-                        t->mops[j].roff == o->off[k] && t->mops[j].key == k)
-                        lm = &t->mops[j];
-                if (lm) {
-                    elle_mop_text(t, lm, &s);
-                    fl_buf_puts(&s, " in ");
-                    elle_txn_text(t, lm->txn, &s);
-                }
-                fl_buf_puts(&s, ": the two reads disagree on the order of the appends, so no "
-                                "single order of versions explains both.");
-                json_t *a = read_anomaly(t, m, ELLE_NONE, NULL, fl_buf_cstr(&s));
-                if (lm) json_object_set_new(a, "other", elle_txn_json(t, lm->txn));
-                elle_found_add(f, "incompatible-order", a);
-                fl_buf_free(&s);
-            }
-        }
-        /* element checks */
+        const uint32_t *lo = o->elems + o->off[k];
+        json_t *rj = t->reads[m->roff];
+        /* element checks; and is the read a prefix of the longest read of its key? */
+        int mismatch = 0;
         serial++;
         for (uint32_t e = 0; e < m->rlen; e++) {
-            uint32_t v = r[e];
-            json_t *vj = t->vals.atoms[v].json;
+            uint32_t v = elle_read_elem(t, m, e);
+            json_t *vj = json_array_get(rj, e);
+            if (v != lo[e]) mismatch = 1;
+            if (v == ELLE_NONE) {
+                elle_found_add(f, "garbage-read",
+                               read_anomaly(t, m, ELLE_NONE, vj,
+                                            " contains an element no transaction appended to "
+                                            "that key."));
+                continue;
+            }
             if (stamp[v] == serial) {
                 elle_found_add(f, "duplicate-elements",
                                read_anomaly(t, m, ELLE_NONE, vj,
@@ -148,9 +146,31 @@ void elle_infer_append(const elle_txns *t, fl_check_ctx *ctx, elle_graph *g, ell
                                             "failed (aborted): an aborted read."));
             }
         }
+        if (mismatch) {
+            o->unreliable[k] = 1;
+            if (!incompat_reported[k]) {
+                incompat_reported[k] = 1;
+                nincompat++;
+                fl_buf s = FL_BUF_INIT;
+                fl_buf_puts(&s, " is not a prefix of the longest read of that key, ");
+                const elle_mop *lm = &t->mops[longest[k]];
+                if (lm) {
+                    elle_mop_text(t, lm, &s);
+                    fl_buf_puts(&s, " in ");
+                    elle_txn_text(t, lm->txn, &s);
+                }
+                fl_buf_puts(&s, ": the two reads disagree on the order of the appends, so no "
+                                "single order of versions explains both.");
+                json_t *a = read_anomaly(t, m, ELLE_NONE, NULL, fl_buf_cstr(&s));
+                if (lm) json_object_set_new(a, "other", elle_txn_json(t, lm->txn));
+                elle_found_add(f, "incompatible-order", a);
+                fl_buf_free(&s);
+            }
+        }
         if (!m->ext) continue; /* a read after the txn's own append: internal checks only */
         if (m->rlen) {
-            uint32_t wm = elle_writer(t, k, r[m->rlen - 1]);
+            uint32_t last = elle_read_elem(t, m, m->rlen - 1);
+            uint32_t wm = elle_writer(t, k, last);
             uint32_t w = txn_of(t, wm);
             if (w != ELLE_NONE && w != m->txn && t->txns[w].type != FL_OP_FAIL) {
                 elle_graph_add(g, w, m->txn, ELLE_WR);
@@ -158,7 +178,7 @@ void elle_infer_append(const elle_txns *t, fl_check_ctx *ctx, elle_graph *g, ell
                     elle_found_add(
                         f, "G1b",
                         read_anomaly(
-                            t, m, w, t->vals.atoms[r[m->rlen - 1]].json,
+                            t, m, w, json_array_get(rj, m->rlen - 1),
                             " ends with an element its writer appended before another "
                             "append of its own to the same key: it observed an "
                             "intermediate state of that transaction (intermediate read)."));
@@ -167,7 +187,7 @@ void elle_infer_append(const elle_txns *t, fl_check_ctx *ctx, elle_graph *g, ell
         if (o->unreliable[k]) continue;
         uint32_t next = ELLE_NONE;
         if (m->rlen < o->len[k])
-            next = t->elems[o->off[k] + m->rlen];
+            next = o->elems[o->off[k] + m->rlen];
         else if (m->rlen == 0 && o->single[k] != ELLE_NONE)
             next = t->mops[o->single[k]].val;
         if (next != ELLE_NONE) {
@@ -181,7 +201,7 @@ void elle_infer_append(const elle_txns *t, fl_check_ctx *ctx, elle_graph *g, ell
         if (o->unreliable[k]) continue;
         uint32_t prev = ELLE_NONE;
         for (uint32_t e = 0; e < o->len[k]; e++) {
-            uint32_t w = txn_of(t, elle_writer(t, k, t->elems[o->off[k] + e]));
+            uint32_t w = txn_of(t, elle_writer(t, k, o->elems[o->off[k] + e]));
             if (w != ELLE_NONE && t->txns[w].type == FL_OP_FAIL) w = ELLE_NONE;
             if (prev != ELLE_NONE && w != ELLE_NONE && w != prev)
                 elle_graph_add(g, prev, w, ELLE_WW);
@@ -192,4 +212,5 @@ void elle_infer_append(const elle_txns *t, fl_check_ctx *ctx, elle_graph *g, ell
     free(incompat_reported);
     free(nappend);
     free(lastapp);
+    free(longest);
 }

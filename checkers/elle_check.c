@@ -14,6 +14,7 @@
  */
 #include "elle.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum { RC = 1, RR = 2, SI = 4, SER = 8, SSER = 16 };
@@ -103,9 +104,14 @@ int fl_checker_elle_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
         elle_infer_rw(&t, ctx, &g, &f);
     else
         elle_infer_append(&t, ctx, &g, &o, &f);
+    /* the writer map is only needed by the inference: give its memory back before the graph
+     * work */
+    free(t.writer.keys);
+    free(t.writer.vals);
+    memset(&t.writer, 0, sizeof t.writer);
     int strict = asked == SSER;
     if (strict) elle_add_realtime(&t, &g);
-    fl_check_charge(ctx, (size_t)g.ne * 9 + (size_t)t.ntxn * 8);
+    fl_check_charge(ctx, (size_t)g.ne * 8 + (size_t)t.ntxn * 8);
     elle_graph_build(&g);
     json_object_set_new(result, "edges", json_integer((json_int_t)g.ne));
     if (!ctx->over_budget) elle_find_cycles(&t, &o, &g, strict, ctx, &f);

@@ -1,6 +1,7 @@
 /*
  * elle_cycles.c — finds and explains dependency cycles (Elle's approach: Tarjan SCC, then a
- * shortest cycle per component by breadth-first search over restricted edge types).
+ * shortest cycle per component by breadth-first search over restricted edge types). A
+ * Kahn topological sort first settles the usual valid case (no cycle at all) cheaply.
  *
  * Per strongly connected component of the item graph (ww, wr, rw): G0 = a cycle of ww edges
  * only; G1c = ww/wr edges with at least one wr; G-single = exactly one rw edge closed by a
@@ -140,8 +141,8 @@ static void per_component(search *s, const uint32_t *comp, const uint32_t *sizes
         uint32_t c = comp[v];
         if (sizes[c] < 2 || done[c]) continue;
         for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++) {
-            uint32_t w = g->adj[e];
-            if (!(g->atype[e] & seed) || comp[w] != c) continue;
+            uint32_t w = ELLE_DST(g->e[e]);
+            if (!(ELLE_TYPE(g->e[e]) & seed) || comp[w] != c) continue;
             if (also_differ && also_differ[v] == also_differ[w]) continue;
             int r = 0;
             if (seed == ELLE_RT) /* prefer a cycle with fewer anti-dependencies */
@@ -161,10 +162,16 @@ void elle_find_cycles(const elle_txns *t, const elle_orders *o, const elle_graph
     uint32_t n = g->n;
     if (n == 0) return;
     search s = {t, o, g, ctx, f, {0}, NULL};
+    if (elle_acyclic(g, realtime ? ELLE_ALL : ELLE_ITEM)) return; /* the common, valid case */
     uint32_t *ci = fl_xmalloc((size_t)n * sizeof *ci), *si = NULL;
     uint32_t nci = elle_scc(g, ELLE_ITEM, NULL, ci, &si);
     int any = 0;
     for (uint32_t c = 0; c < nci; c++) any |= si[c] > 1;
+    if (!any && !realtime) { /* no cycle: nothing to search */
+        free(si);
+        free(ci);
+        return;
+    }
     elle_bfs_init(&s.bfs, n, BFS_BUDGET);
     s.path = fl_xmalloc(((size_t)n + 1) * sizeof *s.path);
     fl_check_charge(ctx, (size_t)n * 40);
@@ -185,8 +192,8 @@ void elle_find_cycles(const elle_txns *t, const elle_orders *o, const elle_graph
             uint32_t c = ci[v];
             if (si[c] < 2 || state[c]) continue;
             for (uint64_t e = g->off[v]; e < g->off[v + 1] && !state[c]; e++) {
-                uint32_t w = g->adj[e];
-                if (!(g->atype[e] & ELLE_RW) || ci[w] != c) continue;
+                uint32_t w = ELLE_DST(g->e[e]);
+                if (!(ELLE_TYPE(g->e[e]) & ELLE_RW) || ci[w] != c) continue;
                 if (elle_edge_type(g, v, w, ELLE_WW | ELLE_WR)) continue; /* G0/G1c already */
                 if (out_of_budget(&s)) {
                     state[c] = 2;
@@ -203,8 +210,8 @@ void elle_find_cycles(const elle_txns *t, const elle_orders *o, const elle_graph
             uint32_t c = ci[v];
             if (si[c] < 2 || state[c] == 1 || state[c] == 3) continue;
             for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++) {
-                uint32_t w = g->adj[e];
-                if (!(g->atype[e] & ELLE_RW) || ci[w] != c) continue;
+                uint32_t w = ELLE_DST(g->e[e]);
+                if (!(ELLE_TYPE(g->e[e]) & ELLE_RW) || ci[w] != c) continue;
                 if (state[c] == 2) {
                     json_t *a = json_object();
                     json_object_set_new(

@@ -49,15 +49,17 @@ static void check_append(const elle_txns *t, const elle_txn *tx, uint32_t j, ell
     uint32_t base = prev_read == ELLE_NONE ? 0 : t->mops[prev_read].rlen;
     uint32_t need = base + nown;
     int ok = prev_read == ELLE_NONE ? m->rlen >= need : m->rlen == need;
-    const uint32_t *r = t->elems + m->roff;
     uint32_t at = m->rlen - (ok ? need : 0);
     if (ok && prev_read != ELLE_NONE)
-        ok = memcmp(r, t->elems + t->mops[prev_read].roff, (size_t)base * sizeof *r) == 0;
+        for (uint32_t i = 0; i < base && ok; i++)
+            ok = json_equal(json_array_get(t->reads[m->roff], i),
+                            json_array_get(t->reads[t->mops[prev_read].roff], i));
     if (ok) {
         uint32_t pos = at + base;
         for (uint32_t i = (prev_read == ELLE_NONE ? tx->mop0 : prev_read + 1); i < j && ok; i++) {
             const elle_mop *p = &t->mops[i];
-            if (p->key == m->key && p->kind == ELLE_APPEND) ok = r[pos++] == p->val;
+            if (p->key == m->key && p->kind == ELLE_APPEND)
+                ok = elle_read_elem(t, m, pos++) == p->val;
         }
     }
     if (ok) return;
@@ -68,7 +70,7 @@ static void check_append(const elle_txns *t, const elle_txn *tx, uint32_t j, ell
         for (uint32_t i = 0; i < base; i++) {
             if (!first) fl_buf_putc(&e, ' ');
             first = 0;
-            elle_atom_text(t->vals.atoms[t->elems[t->mops[prev_read].roff + i]].json, &e);
+            elle_atom_text(json_array_get(t->reads[t->mops[prev_read].roff], i), &e);
         }
     for (uint32_t i = (prev_read == ELLE_NONE ? tx->mop0 : prev_read + 1); i < j; i++) {
         const elle_mop *p = &t->mops[i];

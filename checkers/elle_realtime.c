@@ -21,13 +21,12 @@ void elle_add_realtime(const elle_txns *t, elle_graph *g) {
     uint32_t *ev = fl_xmalloc((nev + 1) * sizeof *ev);
     memset(ev, 0xff, (nev + 1) * sizeof *ev);
     for (uint32_t x = 0; x < t->ntxn; x++) {
-        const fl_op *op = &h->ops[t->txns[x].op];
+        const fl_op *op = &h->ops[x];
         if (op->type == FL_OP_FAIL) continue;
         if (op->invoke_pos < nev) ev[op->invoke_pos] = x * 2;
         if (op->type == FL_OP_OK && op->complete_pos < nev) ev[op->complete_pos] = x * 2 + 1;
     }
-    uint64_t *first = fl_xmalloc(((size_t)t->ntxn + 1) * sizeof *first);
-    uint32_t *count = fl_xcalloc((size_t)t->ntxn + 1, sizeof *count);
+    uint32_t *first = fl_xmalloc(((size_t)t->ntxn + 1) * sizeof *first);
     uint8_t *dominated = fl_xcalloc((size_t)t->ntxn + 1, 1);
     uint32_t *front = NULL;
     size_t nf = 0, cf = 0;
@@ -35,12 +34,13 @@ void elle_add_realtime(const elle_txns *t, elle_graph *g) {
         if (ev[p] == ELLE_NONE) continue;
         uint32_t x = ev[p] / 2;
         if ((ev[p] & 1) == 0) {
-            first[x] = g->ne;
+            first[x] = (uint32_t)g->ne;
             for (size_t i = 0; i < nf; i++) elle_graph_add(g, front[i], x, ELLE_RT);
-            count[x] = (uint32_t)(g->ne - first[x]);
             continue;
         }
-        for (uint64_t e = first[x]; e < first[x] + count[x]; e++) dominated[g->esrc[e]] = 1;
+        /* the edges added at x's invoke follow first[x], all ending at x */
+        for (uint64_t e = first[x]; e < g->ne && ELLE_DST(g->e[e]) == x; e++)
+            dominated[ELLE_SRC(g->e[e])] = 1;
         size_t k = 0;
         for (size_t i = 0; i < nf; i++)
             if (!dominated[front[i]]) front[k++] = front[i];
@@ -54,6 +54,5 @@ void elle_add_realtime(const elle_txns *t, elle_graph *g) {
     free(front);
     free(ev);
     free(first);
-    free(count);
     free(dominated);
 }

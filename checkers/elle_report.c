@@ -42,12 +42,12 @@ const char *elle_edge_name(uint8_t type) {
 }
 
 static json_t *txn_value(const elle_txns *t, uint32_t txn) {
-    const fl_op *op = &t->h->ops[t->txns[txn].op];
+    const fl_op *op = &t->h->ops[txn];
     return op->type == FL_OP_OK && json_is_array(op->result) ? op->result : op->value;
 }
 
 json_t *elle_txn_json(const elle_txns *t, uint32_t txn) {
-    const fl_op *op = &t->h->ops[t->txns[txn].op];
+    const fl_op *op = &t->h->ops[txn];
     json_t *o = json_object();
     json_object_set_new(o, "op", json_integer((json_int_t)op->index));
     json_object_set(o, "process", t->h->processes[op->proc]);
@@ -75,7 +75,7 @@ void elle_atom_text(const json_t *v, fl_buf *out) {
 }
 
 void elle_txn_text(const elle_txns *t, uint32_t txn, fl_buf *out) {
-    const fl_op *op = &t->h->ops[t->txns[txn].op];
+    const fl_op *op = &t->h->ops[txn];
     char p[64];
     fl_buf_printf(out, "the %s txn of process %s at line %d ",
                   op->type == FL_OP_OK     ? "committed"
@@ -110,7 +110,7 @@ void elle_mop_text(const elle_txns *t, const elle_mop *m, fl_buf *out) {
                 fl_buf_printf(out, "... (%u more) ", m->rlen - 21);
                 i = m->rlen - 1;
             }
-            elle_atom_text(val_json(t, t->elems[m->roff + i]), out);
+            elle_atom_text(json_array_get(t->reads[m->roff], i), out);
         }
         fl_buf_putc(out, ']');
     } else {
@@ -121,7 +121,7 @@ void elle_mop_text(const elle_txns *t, const elle_mop *m, fl_buf *out) {
 /* ---- why an edge holds ---------------------------------------------------------------- */
 
 static uint32_t order_at(const elle_txns *t, const elle_orders *o, uint32_t key, uint32_t i) {
-    if (o->len[key] > i) return t->elems[o->off[key] + i];
+    if (o->len[key] > i) return o->elems[o->off[key] + i];
     if (i == 0 && o->single[key] != ELLE_NONE) return t->mops[o->single[key]].val;
     return ELLE_NONE;
 }
@@ -141,7 +141,7 @@ json_t *elle_explain_edge(const elle_txns *t, const elle_orders *o, uint32_t a, 
     fl_buf s = FL_BUF_INIT;
     json_t *key = NULL, *value = NULL;
     if (type == ELLE_RT) {
-        const fl_op *oa = &t->h->ops[ta->op], *ob = &t->h->ops[tb->op];
+        const fl_op *oa = &t->h->ops[a], *ob = &t->h->ops[b];
         fl_buf_printf(&s,
                       "%s < %s, because %s completed (line %d) before %s was invoked (line %d)%s",
                       na, nb, na, oa->complete_line, nb, ob->invoke_line,
@@ -161,8 +161,8 @@ json_t *elle_explain_edge(const elle_txns *t, const elle_orders *o, uint32_t a, 
                 if (type == ELLE_WW && ma->kind == ELLE_APPEND && mb->kind == ELLE_APPEND &&
                     !o->unreliable[k]) {
                     for (uint32_t p = 0; p + 1 < o->len[k]; p++) {
-                        if (t->elems[o->off[k] + p] == ma->val &&
-                            t->elems[o->off[k] + p + 1] == mb->val) {
+                        if (o->elems[o->off[k] + p] == ma->val &&
+                            o->elems[o->off[k] + p + 1] == mb->val) {
                             value = val_json(t, mb->val);
                             fl_buf_printf(&s, "%s < %s, because %s appended ", na, nb, nb);
                             elle_atom_text(value, &s);
@@ -174,7 +174,7 @@ json_t *elle_explain_edge(const elle_txns *t, const elle_orders *o, uint32_t a, 
                     }
                 } else if (type == ELLE_WR && ma->kind == ELLE_APPEND && mb->kind == ELLE_READ &&
                            mb->known && mb->ext && mb->rlen &&
-                           t->elems[mb->roff + mb->rlen - 1] == ma->val) {
+                           elle_read_elem(t, mb, mb->rlen - 1) == ma->val) {
                     value = val_json(t, ma->val);
                     fl_buf_printf(&s, "%s < %s, because %s observed %s's append of ", na, nb, nb,
                                   na);
@@ -246,6 +246,8 @@ json_t *elle_explain_edge(const elle_txns *t, const elle_orders *o, uint32_t a, 
     if (!s.len) /* the single-append rule, or an edge we cannot re-derive */
         fl_buf_printf(&s, "%s < %s (%s dependency)", na, nb, elle_edge_name(type));
     json_t *st = step(type, key, value, fl_buf_cstr(&s));
+    if (type == ELLE_RT && t->h->ops[a].proc == t->h->ops[b].proc) /* session order */
+        json_object_set_new(st, "type", json_string("process"));
     fl_buf_puts(out, fl_buf_cstr(&s));
     fl_buf_free(&s);
     return st;

@@ -59,6 +59,21 @@ static void intern_grow(elle_intern *in) {
     in->nslots = ns;
 }
 
+uint32_t elle_intern_find(const elle_intern *in, json_t *v) {
+    if (!in->nslots || !v) return ELLE_NONE;
+    uint64_t h = json_hash(v), s = h & (in->nslots - 1);
+    while (in->slots[s]) {
+        const elle_atom *a = &in->atoms[in->slots[s] - 1];
+        if (a->hash == h && json_same(a->json, v)) return in->slots[s] - 1;
+        s = (s + 1) & (in->nslots - 1);
+    }
+    return ELLE_NONE;
+}
+
+uint32_t elle_read_elem(const elle_txns *t, const elle_mop *m, uint32_t i) {
+    return elle_intern_find(&t->vals, json_array_get(t->reads[m->roff], i));
+}
+
 uint32_t elle_intern_json(elle_intern *in, json_t *v) {
     if ((uint64_t)(in->n + 1) * 2 > in->nslots) intern_grow(in);
     uint64_t h = json_hash(v), s = h & (in->nslots - 1);
@@ -77,7 +92,7 @@ uint32_t elle_intern_json(elle_intern *in, json_t *v) {
 }
 
 static void map_put(elle_map *m, uint64_t key, uint32_t val, uint32_t *old) {
-    if ((m->n + 1) * 2 > m->cap) {
+    if ((m->n + 1) * 4 > m->cap * 3) { /* load at most 3/4 */
         uint64_t nc = m->cap ? m->cap * 2 : 1024;
         uint64_t *ks = fl_xmalloc(nc * sizeof *ks);
         uint32_t *vs = fl_xmalloc(nc * sizeof *vs);
@@ -136,9 +151,9 @@ int elle_txns_read(const fl_history *h, int rw, fl_check_ctx *ctx, elle_txns *t,
     t->rw = rw;
     t->dup_key = t->dup_val = ELLE_NONE;
     t->txns = fl_xcalloc(h->nops ? h->nops : 1, sizeof *t->txns);
-    uint64_t mcap = h->nops * 3 + 16, ecap = 1024;
+    uint64_t mcap = h->nops * 3 + 16, rcap = 1024;
     t->mops = fl_xmalloc(mcap * sizeof *t->mops);
-    t->elems = fl_xmalloc(ecap * sizeof *t->elems);
+    t->reads = rw ? NULL : fl_xmalloc(rcap * sizeof *t->reads);
     const char *want = rw ? "expected a txn micro-op [\"r\", key, value] or [\"w\", key, value]"
                           : "expected a txn micro-op [\"append\", key, value] or [\"r\", key, "
                             "list]";
@@ -154,8 +169,7 @@ int elle_txns_read(const fl_history *h, int rw, fl_check_ctx *ctx, elle_txns *t,
         if (!json_is_array(v))
             return bad(h, op, err, "expected the txn value to be a list of micro-ops");
         elle_txn *tx = &t->txns[t->ntxn];
-        tx->op = (uint32_t)i;
-        tx->type = (uint8_t)op->type;
+        tx->type = (uint32_t)op->type & 0xff;
         tx->mop0 = t->nmop;
         size_t nm = json_array_size(v);
         for (size_t j = 0; j < nm; j++) {
@@ -171,7 +185,7 @@ int elle_txns_read(const fl_history *h, int rw, fl_check_ctx *ctx, elle_txns *t,
             mo.val = ELLE_NONE;
             if (strcmp(f, "r") == 0) {
                 mo.kind = ELLE_READ;
-                mo.known = op->type == FL_OP_OK;
+                mo.known = op->type == FL_OP_OK ? 1 : 0;
             } else if (!rw && strcmp(f, "append") == 0) {
                 mo.kind = ELLE_APPEND;
                 mo.known = 1;
@@ -191,14 +205,15 @@ int elle_txns_read(const fl_history *h, int rw, fl_check_ctx *ctx, elle_txns *t,
                 if (!json_is_array(x) && !json_is_null(x))
                     return bad(h, op, err, "expected a list-append read to return a list");
                 size_t n = json_array_size(x); /* null reads as the empty list */
-                if (t->nelem + n > ecap) {
-                    while (t->nelem + n > ecap) ecap *= 2;
-                    t->elems = fl_xrealloc(t->elems, ecap * sizeof *t->elems);
+                if (t->nreads == rcap) {
+                    rcap *= 2;
+                    t->reads = fl_xrealloc(t->reads, rcap * sizeof *t->reads);
                 }
-                mo.roff = (uint32_t)t->nelem;
-                mo.rlen = (uint32_t)n;
-                for (size_t e = 0; e < n; e++)
-                    t->elems[t->nelem++] = elle_intern_json(&t->vals, json_array_get(x, e));
+                mo.roff = t->nreads;
+                t->reads[t->nreads++] = x;
+                if (n >= (1u << 28))
+                    return bad(h, op, err, "expected a read of fewer than 2^28 elements");
+                mo.rlen = (uint32_t)n & 0xfffffff;
             }
             if (t->nmop == mcap) {
                 mcap *= 2;
@@ -206,7 +221,9 @@ int elle_txns_read(const fl_history *h, int rw, fl_check_ctx *ctx, elle_txns *t,
             }
             t->mops[t->nmop++] = mo;
         }
-        tx->nmop = t->nmop - tx->mop0;
+        if (t->nmop - tx->mop0 >= (1u << 24))
+            return bad(h, op, err, "expected fewer than 2^24 micro-ops in one txn");
+        tx->nmop = (t->nmop - tx->mop0) & 0xffffff;
         /* first access / last write flags; writer map */
         for (uint32_t a = tx->mop0; a < t->nmop; a++) {
             elle_mop *ma = &t->mops[a];
@@ -215,7 +232,7 @@ int elle_txns_read(const fl_history *h, int rw, fl_check_ctx *ctx, elle_txns *t,
                 if (t->mops[b].key == ma->key) first = 0;
             for (uint32_t b = a + 1; b < t->nmop; b++)
                 if (t->mops[b].key == ma->key && t->mops[b].kind != ELLE_READ) last = 0;
-            ma->ext = ma->kind == ELLE_READ ? (uint8_t)first : (uint8_t)last;
+            ma->ext = (ma->kind == ELLE_READ ? first : last) & 1;
             if (ma->kind != ELLE_READ) {
                 uint32_t old;
                 map_put(&t->writer, ((uint64_t)ma->key << 32) | ma->val, a, &old);
@@ -228,15 +245,15 @@ int elle_txns_read(const fl_history *h, int rw, fl_check_ctx *ctx, elle_txns *t,
         t->ntxn++;
         if ((i & 0xffff) == 0 && fl_check_timed_out(ctx)) break;
     }
-    fl_check_charge(ctx, (size_t)t->nmop * sizeof *t->mops + t->nelem * 4 + t->writer.cap * 12 +
-                             (size_t)t->ntxn * sizeof *t->txns);
+    fl_check_charge(ctx, (size_t)t->nmop * sizeof *t->mops + (size_t)t->nreads * 8 +
+                             t->writer.cap * 12 + (size_t)t->ntxn * sizeof *t->txns);
     return 0;
 }
 
 void elle_txns_free(elle_txns *t) {
     free(t->txns);
     free(t->mops);
-    free(t->elems);
+    free(t->reads);
     free(t->keys.atoms);
     free(t->keys.slots);
     free(t->vals.atoms);

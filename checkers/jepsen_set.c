@@ -60,7 +60,6 @@ static const char *const READ[] = {"read", NULL};
 
 int fl_checker_set_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
                        fl_check_verdict *verdict, fl_error *err) {
-    (void)ctx;
     set_state s = {json_object(), NULL, 0, 0};
     const fl_op **reads = fl_xmalloc((h->nops + 1) * sizeof *reads);
     size_t nreads = 0;
@@ -95,7 +94,7 @@ int fl_checker_set_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
         }
     }
     long long unexpected = 0, duplicated = 0;
-    for (size_t r = 0; r < nreads; r++) {
+    for (size_t r = 0; r < nreads && !fl_check_timed_out(ctx); r++) {
         const fl_op *op = reads[r];
         size_t j;
         json_t *v;
@@ -129,6 +128,7 @@ int fl_checker_set_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
     }
     long long lost = 0, stale = 0, ok_count = 0, recovered = 0, never_read = 0;
     for (size_t i = 0; i < s.n; i++) {
+        if ((i & 0xfff) == 0 && fl_check_timed_out(ctx)) break; /* verdict: unknown */
         elem *e = &s.e[i];
         fl_buf m = FL_BUF_INIT;
         char *k = jepsen_key(e->value);

@@ -204,6 +204,26 @@ static void test_g2_item(void **state) {
     expect_valid("list-append", "strict-serializable", good);
 }
 
+/* two rw edges that do not touch: snapshot isolation forbids this one too */
+static void test_g2_nonadjacent(void **state) {
+    (void)state;
+    const char *bad = E(1, invoke, "[[:r :x nil] [:r :v nil]]")
+        E(2, invoke, "[[:append :x 1] [:append :z 1]]") E(3, invoke, "[[:r :z nil] [:r :w nil]]")
+            E(4, invoke, "[[:append :w 1] [:append :v 1]]")
+                E(2, ok, "[[:append :x 1] [:append :z 1]]")
+                    E(4, ok, "[[:append :w 1] [:append :v 1]]") E(1, ok, "[[:r :x []] [:r :v [1]]]")
+                        E(3, ok, "[[:r :z [1]] [:r :w []]]");
+    expect("list-append", "snapshot-isolation", bad, "G2-item", "snapshot isolation forbids");
+    json_t *r;
+    run("list-append", "snapshot-isolation", bad, &r);
+    json_t *a = json_array_get(json_object_get(r, "anomalies"), 0);
+    assert_true(json_is_true(json_object_get(a, "nonadjacent")));
+    assert_true(in_list(json_object_get(a, "rules_out"), "snapshot-isolation"));
+    assert_int_equal(json_array_size(json_object_get(a, "steps")), 4);
+    json_decref(r);
+    assert_int_equal(run("list-append", "read-committed", bad, NULL), FL_CHECK_VALID);
+}
+
 static void test_internal(void **state) {
     (void)state;
     const char *bad = T(0, "[[:append :x 1] [:r :x nil]]", "[[:append :x 1] [:r :x []]]");
@@ -344,6 +364,7 @@ int main(void) {
         cmocka_unit_test(test_g1c),
         cmocka_unit_test(test_g_single),
         cmocka_unit_test(test_g2_item),
+        cmocka_unit_test(test_g2_nonadjacent),
         cmocka_unit_test(test_internal),
         cmocka_unit_test(test_incompatible_and_duplicates),
         cmocka_unit_test(test_realtime),
