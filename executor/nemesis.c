@@ -417,14 +417,18 @@ static int count_in(const double *a, int n, double from, double to) {
     return k;
 }
 
-static double mean_lat(const fl_rec *h, double from, double to) {
+/* Mean latency of the ops that completed before `from` (before = 1), or of the ops whose
+ * lifetime overlaps [from, to) (before = 0). */
+static double mean_lat(const fl_rec *h, double from, double to, int before) {
     double s = 0;
     int k = 0;
-    for (int i = 0; i < h->nlat; i++)
-        if (h->lat_at[i] >= from && h->lat_at[i] < to) {
+    for (int i = 0; i < h->nlat; i++) {
+        double a = h->lat_at[i], b = a + h->lat_s[i];
+        if (before ? b <= from : (a < to && b > from)) {
             s += h->lat_s[i];
             k++;
         }
+    }
     return k ? s / k : 0;
 }
 
@@ -484,7 +488,7 @@ void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h) {
         case FL_NEM_LOSS:
             injector = injector && f->drops_after > f->drops_before;
             if (ns->kind == FL_NEM_LOSS) {
-                double lb = mean_lat(h, 0, f->started), ld = mean_lat(h, f->started, end);
+                double lb = mean_lat(h, f->started, 0, 1), ld = mean_lat(h, f->started, end, 0);
                 int slower = ld > lb * 1.2 && ld - lb > 0.002;
                 fl_buf_printf(&f->victim,
                               "mean op latency %.1f ms before -> %.1f ms in the window; ",
@@ -518,7 +522,7 @@ void fl_exec_nemesis_judge(fl_fault *f, fl_rec *h) {
                          "evidence entry for this fault)");
             break;
         case FL_NEM_LATENCY: {
-            double lb = mean_lat(h, 0, f->started), ld = mean_lat(h, f->started, end);
+            double lb = mean_lat(h, f->started, 0, 1), ld = mean_lat(h, f->started, end, 0);
             victim = ld > lb + ns->delay_ms / 2000.0;
             fl_buf_printf(&f->victim, "mean op latency %.1f ms before -> %.1f ms in the window; ",
                           lb * 1000, ld * 1000);

@@ -216,7 +216,16 @@ void fl_exec_netns_reap_stale(void) {
         char *end;
         long pid = strtol(p, &end, 10);
         if (end == p || pid <= 1) continue;
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* its faultline still runs */
+        /* its faultline still runs: alive, not a zombie waiting for PID 1, and still a
+         * faultline (the PID may have been reused) */
+        char st = fl_exec_proc_state((pid_t)pid), comm[64] = "", path[64];
+        snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+        FILE *cf = fopen(path, "r");
+        if (cf) {
+            if (!fgets(comm, sizeof comm, cf)) comm[0] = 0;
+            fclose(cf);
+        }
+        if (st && st != 'Z' && strstr(comm, "faultline")) continue;
         sh(NULL, "ip netns del %s", n);
     }
     closedir(d);

@@ -49,10 +49,9 @@ static void complete(loop *L, fl_client *cl, const char *type, json_t *value, co
     } else {
         fl_exec_rec_op(L->h, cl->process, type, op, node, error);
     }
-    /* latency samples are placed at the op's invoke, so a slow op counts in the window it
-     * was sent in */
-    if (strcmp(type, "info"))
-        fl_exec_rec_note_latency(L->h, cl->sent_at - L->t0, fl_exec_now() - cl->sent_at);
+    /* every completion (timeouts too) is a latency sample placed at its invoke; the judge
+     * takes the ops whose lifetime overlaps a fault window */
+    fl_exec_rec_note_latency(L->h, cl->sent_at - L->t0, fl_exec_now() - cl->sent_at);
     if (strcmp(type, "ok")) fl_exec_rec_note_error(L->h, cl->sent_at - L->t0);
     json_decref(cl->op);
     cl->op = NULL;

@@ -36,4 +36,19 @@ for sig in TERM INT KILL; do
   fi
   if fl_wait_gone "$tmp/s-$sig"; then t_ok; else t_fail "$sig: left running: $(fl_leftovers "$tmp/s-$sig")"; fi
 done
+# SIGKILL during a partition run leaves its namespaces (nothing can run in a killed
+# process); the next faultline run reaps them, and the nodes died with faultline.
+if [ "$(id -u)" = 0 ] && ip netns add "fltestprobe$$" 2>/dev/null; then
+  ip netns del "fltestprobe$$"
+  sed -E 's/"duration_s": 9/"duration_s": 60/' "$FL_SOURCE_DIR/examples/plans/partition.json" >"$tmp/part.json"
+  "$FAULTLINE" run "$tmp/part.json" --out "$tmp/s-part" >"$tmp/out-part" 2>&1 &
+  pid=$!
+  if wait_for "$tmp/out-part" "cluster of 3 up"; then t_ok; else t_fail "partition cluster never came up"; fi
+  kill -KILL $pid
+  wait $pid
+  if fl_wait_gone "$tmp/s-part"; then t_ok; else t_fail "partition nodes left: $(fl_leftovers "$tmp/s-part")"; fi
+  printf '{"slug": "noop", "scenarios": [{"id": "S1"}]}\n' >"$tmp/noop.json"
+  "$FAULTLINE" run "$tmp/noop.json" --out "$tmp/s-noop" --quiet
+  t_eq "namespaces reaped" "$(ip netns list | grep -c "^fl$pid" || true)" "0"
+fi
 t_done
