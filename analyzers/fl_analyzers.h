@@ -186,6 +186,8 @@ int fl_file_facts_parse_errors(const fl_file_facts *f);
 
 /* ---- workspace index --------------------------------------------------------------------- */
 
+/* Not thread-safe: one thread at a time per index (fl_index_add_tree's own workers are
+ * internal to the call). */
 typedef struct fl_index fl_index;
 
 fl_index *fl_index_new(void);

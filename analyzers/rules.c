@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* #match? looks at most this much of a node's text. */
+#define FL_MATCH_MAX_BYTES (64u * 1024u)
+
 static void offset_to_position(const char *src, const fl_query_part *parts, size_t part_count,
                                size_t offset, const char **path, int *line, int *col) {
     const fl_query_part *p = part_count ? &parts[0] : NULL;
@@ -258,6 +261,9 @@ static int one_pred(const fl_pred *p, TSNode node, const TSQueryMatch *m, const 
             }
             return node_eq(node, text, p->str);
         case FL_PRED_MATCH:
+            /* text past FL_MATCH_MAX_BYTES is generated data, not a site (and searching every
+             * level of a long a + b + c chain would be quadratic) */
+            if (e - s > FL_MATCH_MAX_BYTES) return 0;
             return pcre2_match(p->re, (PCRE2_SPTR)(text + s), e - s, 0, 0, md, NULL) >= 0;
         case FL_PRED_ANY_OF:
             for (size_t k = 0; k < p->value_count; k++)

@@ -57,8 +57,11 @@ int fl__generated_text(const char *text, size_t n) {
                                     NULL};
     for (int i = 0; markers[i]; i++) {
         size_t m = strlen(markers[i]);
-        for (size_t k = 0; k + m <= lim; k++)
-            if (memcmp(text + k, markers[i], m) == 0) return 1;
+        const char *p = text, *end = text + lim;
+        while (p + m <= end && (p = memchr(p, markers[i][0], (size_t)(end - p - m + 1)))) {
+            if (memcmp(p, markers[i], m) == 0) return 1;
+            p++;
+        }
     }
     return 0;
 }

@@ -44,6 +44,10 @@ printf '(call\n  function: (attribute) @x\n  (#match? @x "(unclosed")) @commit.x
 t_run "broken user query" 2 "$FAULTLINE" scan "$tmp/svc"
 t_contains "broken query position" "$T_ERR" ".faultline/queries/python/bad.scm:1:1: error: regex '(unclosed' does not compile"
 
+# every language's built-in queries compile and run (one file each, TSX included)
+t_run "all grammars" 0 "$FAULTLINE" scan tests/fixtures/parse
+t_contains "tsx read" "$T_OUT" "tests/fixtures/parse/panel.tsx:"
+
 t_run "help" 0 "$FAULTLINE" help scan
 t_contains "help usage" "$T_OUT" "usage: faultline scan"
 t_done

@@ -9,5 +9,7 @@
 (call_expression
   . function: (identifier) @_f
   (#match? @_f "(?i)^\\w*(lease_(revoke|release)|release_lease|dlock_release)$")) @lease.release
-((identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
-((field_identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
+
+; fencing tokens: a struct field or parameter named like one
+(field_declaration declarator: (field_identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
+(parameter_declaration declarator: (identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))

@@ -10,8 +10,10 @@
   (#match? @_args "(time\\.Now\\(\\)|\\bnow\\b|(?i:expir|deadline|ttl|lease|until|valid|stale))")) @clock.expiry
 
 ; time.Now().Unix() > lease.Expiry, now.UnixNano() - start > ttl
-((binary_expression
-  operator: ["<" "<=" ">" ">=" "-"]) @clock.expiry
+; (one-node patterns: a pattern waiting for a later child of a binary expression piles up
+; states along long a + b + c chains)
+((binary_expression) @clock.expiry
+  (#match? @clock.expiry "[<>-]")
   (#match? @clock.expiry "time\\.Now\\(\\)\\.Unix\\w*\\(\\)|time\\.Since\\(")
   (#match? @clock.expiry "(?i:expir|deadline|ttl|lease|until|timeout)"))
 

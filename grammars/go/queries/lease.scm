@@ -50,14 +50,9 @@
 (call_expression
   . function: (selector_expression field: (field_identifier) @_fn)
   (#any-of? @_fn "Campaign" "VerifyLeader" "LeaderCh" "IsLeader" "AmLeader" "isLeader")) @lease.leader
-(binary_expression
-  right: (selector_expression operand: (identifier) @_pkg field: (field_identifier) @_f)
-  (#eq? @_pkg "raft")
-  (#any-of? @_f "Leader" "StateLeader")) @lease.leader
+((binary_expression) @lease.leader
+  (#match? @lease.leader "[!=]=\\s*raft\\.(Leader|StateLeader)\\b"))
 
-; fencing tokens
-([(field_identifier) (identifier)] @lease.fencing
-  (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
 
 ; etcd recipes: v3.Compare(v3.CreateRevision(key), "=", rev) — an ownership check on the
 ; lock or leader key (a revision used as a fencing token)
@@ -91,3 +86,8 @@
   arguments: (argument_list) @_args
   (#eq? @_fn "Send")
   (#match? @_args "KeepAliveRequest")) @lease.renew
+
+; fencing tokens: a field, parameter or keyed value named like one
+(field_declaration name: (field_identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
+(parameter_declaration name: (identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
+(keyed_element key: (literal_element (identifier) @lease.fencing) (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))

@@ -1,8 +1,8 @@
 ; clock.scm (Java) — wall-clock time in expiry and lease decisions.
 
 ; if (System.currentTimeMillis() > expiresAt), now - lastRenew > ttl
-((binary_expression
-  operator: ["<" "<=" ">" ">="]) @clock.expiry
+((binary_expression) @clock.expiry
+  (#match? @clock.expiry "[<>]")
   (#match? @clock.expiry "(System\\.currentTimeMillis\\(\\)|new Date\\(\\)|Instant\\.now\\(\\)|\\bnow\\b)")
   (#match? @clock.expiry "(?i)(expir|deadline|ttl|lease|until|valid|timeout)"))
 

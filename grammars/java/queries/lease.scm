@@ -47,5 +47,6 @@
   name: (identifier) @_m
   (#any-of? @_m "renewLease" "renew" "keepAlive" "extendLease" "heartbeat")) @lease.renew
 
-; fencing tokens
-((identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
+; fencing tokens: a field or parameter named like one
+(variable_declarator name: (identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
+(formal_parameter name: (identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
