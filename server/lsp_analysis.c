@@ -18,6 +18,8 @@
 #include "fl_analyzers.h"
 #include "fl_grammars.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +80,7 @@ static ws_state *ws(lsp_server *s) {
 }
 
 void lsp_analysis_shutdown(lsp_server *s) {
+    for (size_t i = 0; i < s->docs.count; i++) lsp_analysis_forget_job(s, s->docs.items[i]);
     ws_state *w = s->analysis;
     if (!w) return;
     fl_index_free(w->ix);
@@ -214,8 +217,126 @@ static double tnow(void) {
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* ---- background re-analysis --------------------------------------------------------------
+ * After edits the findings are carried over at once (lsp_analysis_shift) and a worker
+ * thread re-analyses a snapshot of the text with a copy of the edited tree. The main thread
+ * stays free for the next keystrokes; when the worker is done and no edit came in between,
+ * its facts and tree are taken (the index and the answers are only touched by the main
+ * thread); otherwise they are dropped and the next snapshot is analysed. */
+typedef struct analysis_job {
+    pthread_t thread;
+    atomic_int done;
+    uint64_t edits; /* doc->edits when the snapshot was taken */
+    char *text;
+    size_t len;
+    TSTree *old; /* copy of the document's edited tree */
+    char *rel;
+    const char *lang;
+    const fl_analyzer *an;
+    fl_file_facts *facts; /* results */
+    TSTree *tree;
+    fl_error err;
+} analysis_job;
+
+static void *job_main(void *arg) {
+    analysis_job *j = arg;
+    j->facts = fl_analyze_text(j->an, j->rel, j->lang, j->text, j->len, j->old, &j->tree, &j->err);
+    atomic_store(&j->done, 1);
+    return NULL;
+}
+
+/* Joins the job (waiting when `wait`); applies its result when the document did not change
+ * since the snapshot, else drops it. Returns true when a result was applied. */
+static bool job_finish(lsp_server *s, lsp_doc *doc, bool wait) {
+    analysis_job *j = doc->job;
+    if (!j) return false;
+    if (!wait && !atomic_load(&j->done)) return false;
+    pthread_join(j->thread, NULL);
+    doc->job = NULL;
+    bool applied = false;
+    if (j->facts && j->edits == doc->edits && doc->needs_analysis && !doc->full_change) {
+        ws_state *w = ws(s);
+        if (doc->tree) {
+            doc->reparses++;
+            ts_tree_delete(doc->tree);
+        }
+        doc->tree = j->tree;
+        j->tree = NULL;
+        int perr = fl_file_facts_parse_errors(j->facts);
+        fl_index_put(w->ix, j->facts);
+        j->facts = NULL;
+        refresh_doc_result(s, doc, j->rel);
+        doc->analysis->parse_errors = perr;
+        w->ws_stale = true;
+        doc->needs_analysis = false;
+        doc->npending = 0;
+        doc->dirty = true;
+        applied = true;
+    }
+    fl_file_facts_free(j->facts);
+    if (j->tree) ts_tree_delete(j->tree);
+    if (j->old) ts_tree_delete(j->old);
+    free(j->text);
+    free(j->rel);
+    free(j);
+    return applied;
+}
+
+static bool job_start(lsp_server *s, lsp_doc *doc) {
+    ws_state *w = ws(s);
+    if (!w->an || doc->job || !doc->tree) return false;
+    analysis_job *j = fl_xcalloc(1, sizeof *j);
+    j->edits = doc->edits;
+    j->len = doc->text.buf.len;
+    j->text = fl_xmalloc(j->len + 1);
+    memcpy(j->text, doc->text.buf.data, j->len + 1);
+    j->old = ts_tree_copy(doc->tree);
+    j->rel = doc_rel(s, doc);
+    j->lang = doc_language(doc);
+    j->an = w->an;
+    atomic_init(&j->done, 0);
+    if (pthread_create(&j->thread, NULL, job_main, j) != 0) {
+        ts_tree_delete(j->old);
+        free(j->text);
+        free(j->rel);
+        free(j);
+        return false;
+    }
+    doc->job = j;
+    return true;
+}
+
+bool lsp_analyse_pending(lsp_server *s) {
+    bool did = false;
+    for (size_t i = 0; i < s->docs.count; i++) {
+        lsp_doc *doc = s->docs.items[i];
+        if (doc->job && job_finish(s, doc, false)) did = true;
+        if (doc->needs_analysis && !doc->job) {
+            /* Without a tree (or threads) the document is analysed here and now. */
+            if (!job_start(s, doc)) lsp_analysis_update(s, doc);
+            did = true;
+        }
+    }
+    return did;
+}
+
+bool lsp_analysis_busy(lsp_server *s) {
+    for (size_t i = 0; i < s->docs.count; i++)
+        if (s->docs.items[i]->job) return true;
+    return false;
+}
+
 void lsp_analysis_ensure(lsp_server *s, lsp_doc *doc) {
+    if (doc->job) job_finish(s, doc, true);
     if (doc->needs_analysis) lsp_analysis_update(s, doc);
+}
+
+void lsp_analysis_forget_job(lsp_server *s, lsp_doc *doc) {
+    if (!doc->job) return;
+    bool keep = doc->needs_analysis;
+    doc->needs_analysis = false; /* never apply: the document is going away */
+    job_finish(s, doc, true);
+    doc->needs_analysis = keep;
 }
 
 #define DROPPED UINT32_MAX
@@ -252,6 +373,7 @@ void lsp_analysis_shift(lsp_server *s, lsp_doc *doc) {
 
 void lsp_analysis_update(lsp_server *s, lsp_doc *doc) {
     ws_state *w = ws(s);
+    lsp_analysis_forget_job(s, doc);
     doc->needs_analysis = false;
     doc->full_change = false;
     doc->npending = 0;
@@ -291,6 +413,7 @@ void lsp_analysis_update(lsp_server *s, lsp_doc *doc) {
 
 void lsp_analysis_closed(lsp_server *s, lsp_doc *doc) {
     ws_state *w = ws(s);
+    lsp_analysis_forget_job(s, doc);
     char *rel = doc_rel(s, doc);
     /* Back to what is on disk (or forgotten when it is not a file). */
     if (doc->path)
