@@ -9,7 +9,8 @@
  * claims in docs, hypotheses). Files on disk enter through lsp_analysis_index_file (from
  * the workspace index). Answers leave as LSP JSON built from the document's fl_scan_result
  * and the coverage of its hypotheses: diagnostics, hover, code lenses, code actions, and
- * the faultline/sites and faultline/claims lists.
+ * the faultline/sites and faultline/claims lists. With FL_LSP_TIMING set, each analysis
+ * prints its timings on stderr (for profiling; editors show stderr in their server log).
  */
 #include "lsp_analysis.h"
 #include "lsp_coverage.h"
