@@ -1217,6 +1217,55 @@ static void test_mutation_storm(void **state) {
     assert_int_equal(lc_stop(c), 0);
 }
 
+static void test_utf8_positions_and_doc_claims(void **state) {
+    (void)state;
+    char *dir = fixture_workspace();
+    char *root = lc_file_uri(dir);
+    char path[4096], readme[4096];
+    snprintf(path, sizeof path, "%s/store/store.go", dir);
+    snprintf(readme, sizeof readme, "%s/README.md", dir);
+    char *uri = lc_file_uri(path), *ruri = lc_file_uri(readme);
+    char *text = read_text(path), *rtext = read_text(readme);
+    /* utf-8 offered: the server takes it, and columns are bytes. */
+    lc_client *c = started(
+        json_pack("{s:{s:[s,s]}}", "general", "positionEncodings", "utf-8", "utf-16"), NULL, root);
+    lc_notify(c, "textDocument/didOpen",
+              json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument", "uri", uri, "languageId", "go",
+                        "version", 1, "text", text));
+    json_t *pub = lc_wait_method(c, "textDocument/publishDiagnostics", uri, 0, T);
+    json_t *d = find_diag(json_object_get(json_object_get(pub, "params"), "diagnostics"),
+                          "timeout.context");
+    assert_non_null(d);
+    json_t *start = json_object_get(json_object_get(d, "range"), "start");
+    assert_int_equal(json_integer_value(json_object_get(start, "character")), 39);
+    /* Hover on the same call, by its UTF-8 column. */
+    json_t *h = result_of(req(c, "textDocument/hover",
+                              json_pack("{s:{s:s}, s:{s:i, s:i}}", "textDocument", "uri", uri,
+                                        "position", "line", 27, "character", 40)));
+    assert_non_null(strstr(str_at(json_object_get(h, "contents"), "value"), "timeout.context"));
+    /* A claim in the README: hover names it and the hypotheses that could falsify it. */
+    lc_notify(c, "textDocument/didOpen",
+              json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument", "uri", ruri, "languageId",
+                        "markdown", "version", 1, "text", rtext));
+    h = result_of(req(c, "textDocument/hover",
+                      json_pack("{s:{s:s}, s:{s:i, s:i}}", "textDocument", "uri", ruri, "position",
+                                "line", 5, "character", 3)));
+    const char *md = str_at(json_object_get(h, "contents"), "value");
+    assert_non_null(strstr(md, "claim"));
+    assert_non_null(strstr(md, "idempotent"));
+    json_t *claims =
+        result_of(req(c, "faultline/claims", json_pack("{s:{s:s}}", "textDocument", "uri", ruri)));
+    assert_int_equal(json_array_size(json_object_get(claims, "claims")), 2);
+    assert_int_equal(lc_stop(c), 0);
+    free(text);
+    free(rtext);
+    free(uri);
+    free(ruri);
+    free(root);
+    lc_rmtree(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_before_initialize, lc_kill_all),
@@ -1241,6 +1290,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_code_action_create_file, lc_kill_all),
         cmocka_unit_test_teardown(test_plan_requests, lc_kill_all),
         cmocka_unit_test_teardown(test_mutation_storm, lc_kill_all),
+        cmocka_unit_test_teardown(test_utf8_positions_and_doc_claims, lc_kill_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
