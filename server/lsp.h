@@ -161,6 +161,7 @@ typedef struct lsp_doc {
     bool needs_analysis;  /* edited since the last analysis: the findings are carried over
                              (shifted through `pending`) until the idle loop re-analyses */
     bool full_change;     /* a whole-document replacement is pending: nothing to carry over */
+    bool needs_refresh;   /* another file changed: re-resolve the cross-file facts */
     TSInputEdit *pending; /* the edits since the last analysis, in order */
     size_t npending, pending_cap;
     void *job;               /* lsp_analysis.c's background re-analysis, or NULL */

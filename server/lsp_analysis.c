@@ -203,8 +203,17 @@ static const char *doc_language(lsp_doc *doc) {
     return doc->lang ? doc->lang->name : NULL;
 }
 
+/* Another file's facts changed: every other open document re-resolves its cross-file facts
+ * (wrapper calls, claims, hypotheses) in idle time. */
+static void others_need_refresh(lsp_server *s, lsp_doc *doc) {
+    for (size_t i = 0; i < s->docs.count; i++)
+        if (s->docs.items[i] != doc && s->docs.items[i]->analysis)
+            s->docs.items[i]->needs_refresh = true;
+}
+
 static void refresh_doc_result(lsp_server *s, lsp_doc *doc, const char *rel) {
     ws_state *w = ws(s);
+    doc->needs_refresh = false;
     if (!doc->analysis) doc->analysis = fl_xcalloc(1, sizeof(lsp_analysis));
     fl_scan_result_free(&doc->analysis->res);
     fl_index_result(w->ix, rel, &doc->analysis->res);
@@ -266,6 +275,7 @@ static bool job_finish(lsp_server *s, lsp_doc *doc, bool wait) {
         int perr = fl_file_facts_parse_errors(j->facts);
         fl_index_put(w->ix, j->facts);
         j->facts = NULL;
+        others_need_refresh(s, doc);
         refresh_doc_result(s, doc, j->rel);
         doc->analysis->parse_errors = perr;
         w->ws_stale = true;
@@ -311,6 +321,15 @@ bool lsp_analyse_pending(lsp_server *s) {
     bool did = false;
     for (size_t i = 0; i < s->docs.count; i++) {
         lsp_doc *doc = s->docs.items[i];
+        if (!doc->needs_refresh || doc->needs_analysis || doc->job) continue;
+        char *rel = doc_rel(s, doc);
+        refresh_doc_result(s, doc, rel);
+        free(rel);
+        doc->dirty = true;
+        return true; /* one per round: messages may be waiting */
+    }
+    for (size_t i = 0; i < s->docs.count; i++) {
+        lsp_doc *doc = s->docs.items[i];
         if (doc->job && job_finish(s, doc, false)) did = true;
         if (doc->needs_analysis && !doc->job) {
             /* Without a tree (or threads) the document is analysed here and now. */
@@ -328,8 +347,21 @@ bool lsp_analysis_busy(lsp_server *s) {
 }
 
 void lsp_analysis_ensure(lsp_server *s, lsp_doc *doc) {
+    /* Other documents first: their edits may change this one's cross-file facts. */
+    for (size_t i = 0; i < s->docs.count; i++) {
+        lsp_doc *o = s->docs.items[i];
+        if (o == doc) continue;
+        if (o->job) job_finish(s, o, true);
+        if (o->needs_analysis) lsp_analysis_update(s, o);
+    }
     if (doc->job) job_finish(s, doc, true);
     if (doc->needs_analysis) lsp_analysis_update(s, doc);
+    if (doc->needs_refresh && doc->analysis) {
+        char *rel = doc_rel(s, doc);
+        refresh_doc_result(s, doc, rel);
+        free(rel);
+        doc->dirty = true;
+    }
 }
 
 void lsp_analysis_forget_job(lsp_server *s, lsp_doc *doc) {
@@ -395,6 +427,7 @@ void lsp_analysis_update(lsp_server *s, lsp_doc *doc) {
         doc->parse_failed = false;
         int perr = fl_file_facts_parse_errors(f);
         fl_index_put(w->ix, f);
+        others_need_refresh(s, doc);
         t1 = tnow();
         refresh_doc_result(s, doc, rel);
         t2 = tnow();

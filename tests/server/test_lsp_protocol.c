@@ -1266,6 +1266,61 @@ static void test_utf8_positions_and_doc_claims(void **state) {
     free(dir);
 }
 
+/* Cross-file facts come from the workspace index: a call in caller.go to a function of
+ * retry.go whose body retries is a retry site of caller.go; editing retry.go (the wrapper
+ * stops retrying) takes it away after the re-analysis. */
+static void test_cross_file_wrappers(void **state) {
+    (void)state;
+    char *dir = lc_tempdir();
+    const char *files[] = {"retry.go", "caller.go", NULL};
+    for (int i = 0; files[i]; i++) {
+        char src[4096], dst[4096];
+        snprintf(src, sizeof src, "%s/tests/server/fixtures/wrappers/%s", FL_SOURCE_DIR, files[i]);
+        snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
+        char *t = read_text(src);
+        lc_write_file(dst, t);
+        free(t);
+    }
+    char *root = lc_file_uri(dir);
+    char cpath[4096], rpath[4096];
+    snprintf(cpath, sizeof cpath, "%s/caller.go", dir);
+    snprintf(rpath, sizeof rpath, "%s/retry.go", dir);
+    char *curi = lc_file_uri(cpath), *ruri = lc_file_uri(rpath);
+    char *ctext = read_text(cpath), *rtext = read_text(rpath);
+    lc_client *c = started(NULL, NULL, root);
+    wait_index_ready(c);
+    lc_notify(c, "textDocument/didOpen",
+              json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument", "uri", curi, "languageId", "go",
+                        "version", 1, "text", ctext));
+    json_t *sites =
+        result_of(req(c, "faultline/sites", json_pack("{s:{s:s}}", "textDocument", "uri", curi)));
+    json_t *s0 = json_array_get(json_object_get(sites, "sites"), 0);
+    assert_non_null(s0);
+    assert_string_equal(str_at(s0, "rule"), "retry.wrapper-call");
+    assert_string_equal(str_at(s0, "target"), "doWithRetries");
+    /* The wrapper, opened and edited: its loop becomes a single call. */
+    lc_notify(c, "textDocument/didOpen",
+              json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument", "uri", ruri, "languageId", "go",
+                        "version", 1, "text", rtext));
+    lc_notify(c, "textDocument/didChange",
+              json_pack("{s:{s:s, s:i}, s:[{s:s}]}", "textDocument", "uri", ruri, "version", 2,
+                        "contentChanges", "text",
+                        "package wr\n\nfunc doWithRetries(op func() error) error {\n"
+                        "\treturn op()\n}\n"));
+    /* caller.go itself did not change: its cross-file facts are re-resolved. */
+    sites =
+        result_of(req(c, "faultline/sites", json_pack("{s:{s:s}}", "textDocument", "uri", curi)));
+    assert_int_equal(json_array_size(json_object_get(sites, "sites")), 0);
+    assert_int_equal(lc_stop(c), 0);
+    free(ctext);
+    free(rtext);
+    free(curi);
+    free(ruri);
+    free(root);
+    lc_rmtree(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_before_initialize, lc_kill_all),
@@ -1291,6 +1346,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_plan_requests, lc_kill_all),
         cmocka_unit_test_teardown(test_mutation_storm, lc_kill_all),
         cmocka_unit_test_teardown(test_utf8_positions_and_doc_claims, lc_kill_all),
+        cmocka_unit_test_teardown(test_cross_file_wrappers, lc_kill_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
