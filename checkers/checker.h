@@ -62,4 +62,27 @@ int fl_checker_accepts(const fl_checker_def *def, const char *model);
 int fl_checker_linearizable_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
                                 fl_check_verdict *verdict, fl_error *err);
 
+/* elle (elle_*.c): list-append and rw-register transactional anomalies. */
+int fl_checker_elle_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
+                        fl_check_verdict *verdict, fl_error *err);
+/* The Jepsen family (jepsen_*.c, helpers in jepsen.h). */
+int fl_checker_set_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
+                       fl_check_verdict *verdict, fl_error *err);
+int fl_checker_queue_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
+                         fl_check_verdict *verdict, fl_error *err);
+int fl_checker_counter_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
+                           fl_check_verdict *verdict, fl_error *err);
+int fl_checker_ledger_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
+                          fl_check_verdict *verdict, fl_error *err);
+int fl_checker_lease_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
+                         fl_check_verdict *verdict, fl_error *err);
+int fl_checker_exactly_once_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
+                                fl_check_verdict *verdict, fl_error *err);
+int fl_checker_unique_ids_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
+                              fl_check_verdict *verdict, fl_error *err);
+int fl_checker_monotonic_read_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
+                                  fl_check_verdict *verdict, fl_error *err);
+int fl_checker_read_your_writes_run(const fl_history *h, fl_check_ctx *ctx, json_t *result,
+                                    fl_check_verdict *verdict, fl_error *err);
+
 #endif

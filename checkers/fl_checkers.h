@@ -26,6 +26,7 @@ typedef struct fl_check_options {
     size_t max_memory_bytes; /* 0: no limit; budget hit → valid = unknown */
     const char *consistency; /* elle only; NULL = serializable */
     long long total;         /* ledger only; < 0 when not given */
+    int allow_negative;      /* ledger only: negative balances are allowed */
     int want_details;        /* 1: also fill json "details" used by --html (partial
                                 linearizations, per-op data); 0 by default */
 } fl_check_options;

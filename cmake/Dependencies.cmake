@@ -18,7 +18,7 @@ fl_require_pkg(JANSSON jansson libjansson-dev)
 fl_require_pkg(LIBGIT2 libgit2 libgit2-dev)
 fl_require_pkg(PCRE2 libpcre2-8 libpcre2-dev)
 
-set(FL_NODE_MODULES "${PROJECT_SOURCE_DIR}/node_modules")
+set(FL_NODE_MODULES "${PROJECT_SOURCE_DIR}/node_modules" CACHE PATH "Where npm ci put the pinned tree-sitter packages")
 set(FL_TS_DIR "${FL_NODE_MODULES}/tree-sitter/vendor/tree-sitter/lib")
 if(NOT EXISTS "${FL_TS_DIR}/src/lib.c")
   message(FATAL_ERROR "The tree-sitter runtime sources are missing (${FL_TS_DIR}/src/lib.c). Install them with: npm ci --ignore-scripts  (in ${PROJECT_SOURCE_DIR}, or run scripts/setup)")

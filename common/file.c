@@ -3,7 +3,9 @@
  *
  * Every file faultline produces goes through fl_file_write_atomic: the bytes land in a
  * temporary file beside the target, are fsync'ed, and the temporary is renamed over the
- * target, so a reader sees the old file or the new one, never a torn one.
+ * target, so a reader sees the old file or the new one, never a torn one. A target that
+ * exists and is not a regular file (/dev/null, /dev/stdout, a pipe) is written in place:
+ * renaming over it would replace the device.
  */
 #include "fl_common.h"
 
@@ -52,7 +54,30 @@ int fl_mkdirs(const char *path, fl_error *err) {
     return 0;
 }
 
+static int write_in_place(const char *path, const void *data, size_t len, fl_error *err) {
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fl_error_set(err, path, 0, 0, "cannot open for writing: %s", strerror(errno));
+        return -1;
+    }
+    size_t w = fwrite(data, 1, len, f);
+    int closed = fclose(f);
+    if (w != len || closed != 0) {
+        fl_error_set(err, path, 0, 0, "write failed: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int fl_file_write_atomic(const char *path, const void *data, size_t len, fl_error *err) {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            fl_error_set(err, path, 0, 0, "is a folder, expected a file to write");
+            return -1;
+        }
+        return write_in_place(path, data, len, err);
+    }
     const char *slash = strrchr(path, '/');
     if (slash && slash != path) {
         char *dir = fl_xstrndup(path, (size_t)(slash - path));

@@ -32,6 +32,7 @@ const char fl_cmd_check_usage[] =
     "  --consistency C   elle only: serializable, strict-serializable, snapshot-isolation,\n"
     "                    repeatable-read, read-committed\n"
     "  --total N         ledger only: the expected total\n"
+    "  --allow-negative  ledger only: negative balances are not a violation\n"
     "\n"
     "exit: 0 valid, 1 a violation, 3 unknown (budget hit), 2 bad input or usage\n";
 
@@ -64,7 +65,8 @@ int fl_cmd_check(int argc, char **argv) {
     static const fl_opt opts[] = {
         {"model", 'm', 1}, {"checker", 'c', 1},  {"format", 'f', 1}, {"json", 0, 0},
         {"timeout", 0, 1}, {"max-memory", 0, 1}, {"html", 0, 1},     {"consistency", 0, 1},
-        {"total", 0, 1},   {NULL, 0, 0},
+        {"total", 0, 1},   {"allow-negative", 0, 0},
+        {NULL, 0, 0},
     };
     fl_check_options o;
     fl_check_options_init(&o);
@@ -98,6 +100,8 @@ int fl_cmd_check(int argc, char **argv) {
             html = v;
         else if (strcmp(name, "consistency") == 0)
             o.consistency = v;
+        else if (strcmp(name, "allow-negative") == 0)
+            o.allow_negative = 1;
         else if (strcmp(name, "timeout") == 0) {
             o.timeout_s = strtod(v, &end);
             if (end == v || *end || o.timeout_s < 0) {

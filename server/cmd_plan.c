@@ -11,7 +11,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 const char fl_cmd_plan_usage[] =
     "usage: faultline plan [--repo DIR] [--base REV [--head REV]] [--slug S] [--date D]\n"
@@ -39,21 +38,6 @@ const char fl_cmd_plan_usage[] =
     "  --check FILE    validate a plan JSON; problems are listed as 'FILE: $.path: what'\n";
 
 int fl_cmd_plan(int argc, char **argv);
-
-/* Writes the output: atomically for files, directly for devices and pipes (-o /dev/stdout,
- * /dev/null), which a rename would replace. */
-static int write_output(const char *path, const char *data, size_t len, fl_error *err) {
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        FILE *f = fopen(path, "w");
-        if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-            fl_error_set(err, path, 0, 0, "cannot write the output here");
-            return -1;
-        }
-        return 0;
-    }
-    return fl_file_write_atomic(path, data, len, err);
-}
 
 static int ends_with(const char *s, const char *suf) {
     size_t n = strlen(s), m = strlen(suf);
@@ -154,7 +138,7 @@ int fl_cmd_plan(int argc, char **argv) {
         render(p, json, &out);
         if (!output || !strcmp(output, "-"))
             fwrite(fl_buf_cstr(&out), 1, out.len, stdout);
-        else if (write_output(output, fl_buf_cstr(&out), out.len, &err) != 0)
+        else if (fl_file_write_atomic(output, fl_buf_cstr(&out), out.len, &err) != 0)
             code = fl_cli_fail(&err);
     } else {
         for (int json = 0; json < 2 && code == FL_EXIT_OK; json++) {

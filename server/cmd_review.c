@@ -11,7 +11,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 const char fl_cmd_review_usage[] =
     "usage: faultline review --base REV [--head REV] [--repo DIR] [--format md|sarif|rdjson]\n"
@@ -31,21 +30,6 @@ const char fl_cmd_review_usage[] =
     "  -o, --output F   write there instead of stdout\n";
 
 int fl_cmd_review(int argc, char **argv);
-
-/* Writes the output: atomically for files, directly for devices and pipes (-o /dev/stdout,
- * /dev/null), which a rename would replace. */
-static int write_output(const char *path, const char *data, size_t len, fl_error *err) {
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        FILE *f = fopen(path, "w");
-        if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-            fl_error_set(err, path, 0, 0, "cannot write the output here");
-            return -1;
-        }
-        return 0;
-    }
-    return fl_file_write_atomic(path, data, len, err);
-}
 
 int fl_cmd_review(int argc, char **argv) {
     static const fl_opt opts[] = {
@@ -114,7 +98,7 @@ int fl_cmd_review(int argc, char **argv) {
     }
     int code = FL_EXIT_OK;
     if (output) {
-        if (write_output(output, fl_buf_cstr(&out), out.len, &err) != 0) code = fl_cli_fail(&err);
+        if (fl_file_write_atomic(output, fl_buf_cstr(&out), out.len, &err) != 0) code = fl_cli_fail(&err);
     } else {
         fwrite(fl_buf_cstr(&out), 1, out.len, stdout);
     }

@@ -95,6 +95,18 @@ static void test_read_missing_file_names_it(void **state) {
     fl_buf_free(&b);
 }
 
+static void test_write_to_device_keeps_it(void **state) {
+    (void)state;
+    fl_error e;
+    /* A rename over /dev/null would replace the device with a regular file. */
+    assert_int_equal(fl_file_write_atomic("/dev/null", "x\n", 2, &e), 0);
+    struct stat st;
+    assert_int_equal(stat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    assert_int_equal(fl_file_write_atomic("/tmp", "x", 1, &e), -1);
+    assert_non_null(strstr(e.message, "folder"));
+}
+
 static void test_write_into_unwritable_place_fails(void **state) {
     (void)state;
     fl_error e;
@@ -108,6 +120,7 @@ int main(void) {
         cmocka_unit_test(test_error_print_style),
         cmocka_unit_test(test_atomic_write_roundtrip),
         cmocka_unit_test(test_read_missing_file_names_it),
+        cmocka_unit_test(test_write_to_device_keeps_it),
         cmocka_unit_test(test_write_into_unwritable_place_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
