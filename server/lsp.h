@@ -161,8 +161,10 @@ typedef struct lsp_doc {
     bool needs_analysis;  /* edited since the last analysis: the findings are carried over
                              (shifted through `pending`) until the idle loop re-analyses */
     bool full_change;     /* a whole-document replacement is pending: nothing to carry over */
+    bool needs_refresh;   /* another file changed: re-resolve the cross-file facts */
     TSInputEdit *pending; /* the edits since the last analysis, in order */
     size_t npending, pending_cap;
+    void *job;               /* lsp_analysis.c's background re-analysis, or NULL */
     uint64_t published_hash; /* of the last pushed diagnostics, and their version */
     int64_t published_version;
     char *last_result_id; /* pull diagnostics: resultId of the last full answer */

@@ -9,7 +9,8 @@
  * claims in docs, hypotheses). Files on disk enter through lsp_analysis_index_file (from
  * the workspace index). Answers leave as LSP JSON built from the document's fl_scan_result
  * and the coverage of its hypotheses: diagnostics, hover, code lenses, code actions, and
- * the faultline/sites and faultline/claims lists.
+ * the faultline/sites and faultline/claims lists. With FL_LSP_TIMING set, each analysis
+ * prints its timings on stderr (for profiling; editors show stderr in their server log).
  */
 #include "lsp_analysis.h"
 #include "lsp_coverage.h"
@@ -18,6 +19,8 @@
 #include "fl_analyzers.h"
 #include "fl_grammars.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +81,7 @@ static ws_state *ws(lsp_server *s) {
 }
 
 void lsp_analysis_shutdown(lsp_server *s) {
+    for (size_t i = 0; i < s->docs.count; i++) lsp_analysis_forget_job(s, s->docs.items[i]);
     ws_state *w = s->analysis;
     if (!w) return;
     fl_index_free(w->ix);
@@ -199,8 +203,17 @@ static const char *doc_language(lsp_doc *doc) {
     return doc->lang ? doc->lang->name : NULL;
 }
 
+/* Another file's facts changed: every other open document re-resolves its cross-file facts
+ * (wrapper calls, claims, hypotheses) in idle time. */
+static void others_need_refresh(lsp_server *s, lsp_doc *doc) {
+    for (size_t i = 0; i < s->docs.count; i++)
+        if (s->docs.items[i] != doc && s->docs.items[i]->analysis)
+            s->docs.items[i]->needs_refresh = true;
+}
+
 static void refresh_doc_result(lsp_server *s, lsp_doc *doc, const char *rel) {
     ws_state *w = ws(s);
+    doc->needs_refresh = false;
     if (!doc->analysis) doc->analysis = fl_xcalloc(1, sizeof(lsp_analysis));
     fl_scan_result_free(&doc->analysis->res);
     fl_index_result(w->ix, rel, &doc->analysis->res);
@@ -214,8 +227,149 @@ static double tnow(void) {
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* ---- background re-analysis --------------------------------------------------------------
+ * After edits the findings are carried over at once (lsp_analysis_shift) and a worker
+ * thread re-analyses a snapshot of the text with a copy of the edited tree. The main thread
+ * stays free for the next keystrokes; when the worker is done and no edit came in between,
+ * its facts and tree are taken (the index and the answers are only touched by the main
+ * thread); otherwise they are dropped and the next snapshot is analysed. */
+typedef struct analysis_job {
+    pthread_t thread;
+    atomic_int done;
+    uint64_t edits; /* doc->edits when the snapshot was taken */
+    char *text;
+    size_t len;
+    TSTree *old; /* copy of the document's edited tree */
+    char *rel;
+    const char *lang;
+    const fl_analyzer *an;
+    fl_file_facts *facts; /* results */
+    TSTree *tree;
+    fl_error err;
+} analysis_job;
+
+static void *job_main(void *arg) {
+    analysis_job *j = arg;
+    j->facts = fl_analyze_text(j->an, j->rel, j->lang, j->text, j->len, j->old, &j->tree, &j->err);
+    atomic_store(&j->done, 1);
+    return NULL;
+}
+
+/* Joins the job (waiting when `wait`); applies its result when the document did not change
+ * since the snapshot, else drops it. Returns true when a result was applied. */
+static bool job_finish(lsp_server *s, lsp_doc *doc, bool wait) {
+    analysis_job *j = doc->job;
+    if (!j) return false;
+    if (!wait && !atomic_load(&j->done)) return false;
+    pthread_join(j->thread, NULL);
+    doc->job = NULL;
+    bool applied = false;
+    if (j->facts && j->edits == doc->edits && doc->needs_analysis && !doc->full_change) {
+        ws_state *w = ws(s);
+        if (doc->tree) {
+            doc->reparses++;
+            ts_tree_delete(doc->tree);
+        }
+        doc->tree = j->tree;
+        j->tree = NULL;
+        int perr = fl_file_facts_parse_errors(j->facts);
+        fl_index_put(w->ix, j->facts);
+        j->facts = NULL;
+        others_need_refresh(s, doc);
+        refresh_doc_result(s, doc, j->rel);
+        doc->analysis->parse_errors = perr;
+        w->ws_stale = true;
+        doc->needs_analysis = false;
+        doc->npending = 0;
+        doc->dirty = true;
+        applied = true;
+    }
+    fl_file_facts_free(j->facts);
+    if (j->tree) ts_tree_delete(j->tree);
+    if (j->old) ts_tree_delete(j->old);
+    free(j->text);
+    free(j->rel);
+    free(j);
+    return applied;
+}
+
+static bool job_start(lsp_server *s, lsp_doc *doc) {
+    ws_state *w = ws(s);
+    if (!w->an || doc->job || !doc->tree) return false;
+    analysis_job *j = fl_xcalloc(1, sizeof *j);
+    j->edits = doc->edits;
+    j->len = doc->text.buf.len;
+    j->text = fl_xmalloc(j->len + 1);
+    memcpy(j->text, doc->text.buf.data, j->len + 1);
+    j->old = ts_tree_copy(doc->tree);
+    j->rel = doc_rel(s, doc);
+    j->lang = doc_language(doc);
+    j->an = w->an;
+    atomic_init(&j->done, 0);
+    if (pthread_create(&j->thread, NULL, job_main, j) != 0) {
+        ts_tree_delete(j->old);
+        free(j->text);
+        free(j->rel);
+        free(j);
+        return false;
+    }
+    doc->job = j;
+    return true;
+}
+
+bool lsp_analyse_pending(lsp_server *s) {
+    bool did = false;
+    for (size_t i = 0; i < s->docs.count; i++) {
+        lsp_doc *doc = s->docs.items[i];
+        if (!doc->needs_refresh || doc->needs_analysis || doc->job) continue;
+        char *rel = doc_rel(s, doc);
+        refresh_doc_result(s, doc, rel);
+        free(rel);
+        doc->dirty = true;
+        return true; /* one per round: messages may be waiting */
+    }
+    for (size_t i = 0; i < s->docs.count; i++) {
+        lsp_doc *doc = s->docs.items[i];
+        if (doc->job && job_finish(s, doc, false)) did = true;
+        if (doc->needs_analysis && !doc->job) {
+            /* Without a tree (or threads) the document is analysed here and now. */
+            if (!job_start(s, doc)) lsp_analysis_update(s, doc);
+            did = true;
+        }
+    }
+    return did;
+}
+
+bool lsp_analysis_busy(lsp_server *s) {
+    for (size_t i = 0; i < s->docs.count; i++)
+        if (s->docs.items[i]->job) return true;
+    return false;
+}
+
 void lsp_analysis_ensure(lsp_server *s, lsp_doc *doc) {
+    /* Other documents first: their edits may change this one's cross-file facts. */
+    for (size_t i = 0; i < s->docs.count; i++) {
+        lsp_doc *o = s->docs.items[i];
+        if (o == doc) continue;
+        if (o->job) job_finish(s, o, true);
+        if (o->needs_analysis) lsp_analysis_update(s, o);
+    }
+    if (doc->job) job_finish(s, doc, true);
     if (doc->needs_analysis) lsp_analysis_update(s, doc);
+    if (doc->needs_refresh && doc->analysis) {
+        char *rel = doc_rel(s, doc);
+        refresh_doc_result(s, doc, rel);
+        free(rel);
+        doc->dirty = true;
+    }
+}
+
+void lsp_analysis_forget_job(lsp_server *s, lsp_doc *doc) {
+    if (!doc->job) return;
+    bool keep = doc->needs_analysis;
+    doc->needs_analysis = false; /* never apply: the document is going away */
+    job_finish(s, doc, true);
+    doc->needs_analysis = keep;
 }
 
 #define DROPPED UINT32_MAX
@@ -252,6 +406,7 @@ void lsp_analysis_shift(lsp_server *s, lsp_doc *doc) {
 
 void lsp_analysis_update(lsp_server *s, lsp_doc *doc) {
     ws_state *w = ws(s);
+    lsp_analysis_forget_job(s, doc);
     doc->needs_analysis = false;
     doc->full_change = false;
     doc->npending = 0;
@@ -272,6 +427,7 @@ void lsp_analysis_update(lsp_server *s, lsp_doc *doc) {
         doc->parse_failed = false;
         int perr = fl_file_facts_parse_errors(f);
         fl_index_put(w->ix, f);
+        others_need_refresh(s, doc);
         t1 = tnow();
         refresh_doc_result(s, doc, rel);
         t2 = tnow();
@@ -291,6 +447,7 @@ void lsp_analysis_update(lsp_server *s, lsp_doc *doc) {
 
 void lsp_analysis_closed(lsp_server *s, lsp_doc *doc) {
     ws_state *w = ws(s);
+    lsp_analysis_forget_job(s, doc);
     char *rel = doc_rel(s, doc);
     /* Back to what is on disk (or forgotten when it is not a file). */
     if (doc->path)

@@ -19,8 +19,13 @@ void lsp_analysis_update(lsp_server *s, lsp_doc *doc);
 void lsp_analysis_shift(lsp_server *s, lsp_doc *doc);
 /* Re-analyses now when edits are pending. */
 void lsp_analysis_ensure(lsp_server *s, lsp_doc *doc);
-/* Idle work: re-analyse one edited document; true when it did. */
+/* Idle work: start the background re-analysis of edited documents, take finished ones;
+ * true when it did something. */
 bool lsp_analyse_pending(lsp_server *s);
+/* A background re-analysis is running (the loop then polls input briefly). */
+bool lsp_analysis_busy(lsp_server *s);
+/* Waits for a document's background re-analysis and drops its result. */
+void lsp_analysis_forget_job(lsp_server *s, lsp_doc *doc);
 /* The document is closing: its file's facts go back to what is on disk. */
 void lsp_analysis_closed(lsp_server *s, lsp_doc *doc);
 /* LSP Diagnostic[] of the document, as JSON text appended to out. */

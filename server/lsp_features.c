@@ -229,8 +229,6 @@ void lsp_h_status(lsp_server *s, json_t *p, lsp_reply *r) {
                             d->tree != NULL, "parse_failed", d->parse_failed, "language",
                             d->lang ? "known" : "unknown"));
         if (d->tree) {
-            char *sexp = NULL;
-            (void)sexp;
             json_object_set_new(json_array_get(docs, json_array_size(docs) - 1), "has_error",
                                 json_boolean(ts_node_has_error(ts_tree_root_node(d->tree))));
         }

@@ -347,9 +347,11 @@ bool lsp_index_step(lsp_server *s) {
 
 bool lsp_run_active(void);
 
+bool lsp_analysis_busy(lsp_server *s);
+
 int lsp_index_wait_ms(lsp_server *s) {
     lsp_index *ix = s->index;
-    if (ix && ix->active) return 5;
+    if ((ix && ix->active) || lsp_analysis_busy(s)) return 2;
     return lsp_run_active() ? 200 : 1000;
 }
 

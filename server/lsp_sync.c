@@ -45,6 +45,8 @@ void lsp_n_did_open(lsp_server *s, json_t *p) {
         return;
     }
     json_t *ver = json_object_get(td, "version");
+    lsp_doc *old = lsp_docs_find(&s->docs, uri);
+    if (old) lsp_analysis_forget_job(s, old);
     lsp_doc *doc = lsp_docs_open(&s->docs, uri, get_str(td, "languageId"),
                                  json_is_integer(ver) ? json_integer_value(ver) : 0,
                                  json_string_value(text), json_string_length(text));
@@ -52,7 +54,9 @@ void lsp_n_did_open(lsp_server *s, json_t *p) {
 }
 
 void lsp_n_did_change(lsp_server *s, json_t *p) {
-    lsp_doc *doc = lsp_doc_param(s, p, NULL);
+    /* Not lsp_doc_param: that waits for the re-analysis, which an edit must not do. */
+    const char *uri = get_str(json_object_get(p, "textDocument"), "uri");
+    lsp_doc *doc = uri ? lsp_docs_find(&s->docs, uri) : NULL;
     if (!doc) {
         lsp_log(s, 1, "didChange ignored: the document is not open");
         return;
@@ -127,16 +131,6 @@ void lsp_publish(lsp_server *s, lsp_doc *doc) {
     lsp_send_text(s, m.data, m.len);
     fl_buf_free(&m);
     fl_buf_free(&d);
-}
-
-bool lsp_analyse_pending(lsp_server *s) {
-    for (size_t i = 0; i < s->docs.count; i++) {
-        lsp_doc *doc = s->docs.items[i];
-        if (!doc->needs_analysis) continue;
-        lsp_analysis_update(s, doc);
-        return true; /* one at a time: messages may be waiting */
-    }
-    return false;
 }
 
 bool lsp_publish_dirty(lsp_server *s) {

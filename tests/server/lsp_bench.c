@@ -125,6 +125,24 @@ static int latency(const char *file, int edits) {
         ms[i] = c->last_frame_ms - t0;
     }
     qsort(ms, (size_t)edits, sizeof *ms, cmp_d);
+    /* The re-queried answer: an edit followed by faultline/status, which waits for the
+     * document's re-analysis (tree-sitter reparse + this file's queries + workspace facts). */
+    int nfresh = 20;
+    double fresh[20];
+    for (int i = 0; i < nfresh; i++) {
+        int version = edits + 1 + i;
+        json_t *change = json_pack("{s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:s}", "range", "start",
+                                   "line", line, "character", col, "end", "line", line, "character",
+                                   col + (i % 2), "text", i % 2 ? "" : "y");
+        double t0 = now_ms();
+        lc_notify(c, "textDocument/didChange",
+                  json_pack("{s:{s:s, s:i}, s:[o]}", "textDocument", "uri", uri, "version", version,
+                            "contentChanges", change));
+        int id = lc_request(c, "faultline/status", NULL);
+        if (!lc_response(c, id, 60000)) return 1;
+        fresh[i] = now_ms() - t0;
+    }
+    qsort(fresh, (size_t)nfresh, sizeof *fresh, cmp_d);
     long rss = proc_kb(c->pid, "VmRSS:");
     int p99 = (int)((edits * 99 + 99) / 100) - 1;
     if (line < 0) line = 0;
@@ -132,6 +150,9 @@ static int latency(const char *file, int edits) {
            ndiag);
     printf("didChange -> publishDiagnostics over %d edits: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
            edits, ms[edits / 2], ms[p99 < 0 ? 0 : p99], ms[edits - 1]);
+    printf("didChange -> re-analysed (faultline/status) over %d edits: p50 %.2f ms, max %.2f "
+           "ms\n",
+           nfresh, fresh[nfresh / 2], fresh[nfresh - 1]);
     printf("server resident memory: %.1f MB\n", rss / 1024.0);
     int rc = lc_stop(c);
     free(ms);

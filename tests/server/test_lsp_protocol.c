@@ -1024,6 +1024,24 @@ static void test_analysis_round_trip(void **state) {
     assert_int_equal(json_integer_value(json_object_get(start, "line")), 17);
     json_t *st = doc_status(c, uri);
     assert_true(json_integer_value(json_object_get(st, "reparses")) >= 1);
+    /* An edit over the loop's first token: the carried-over answer leaves the site out, the
+     * re-analysis brings it back (same text, so the same finding). */
+    mark = lc_mark(c);
+    lc_notify(c, "textDocument/didChange",
+              json_pack("{s:{s:s, s:i}, s:[o]}", "textDocument", "uri", uri, "version", 6,
+                        "contentChanges", change(17, 0, 17, 4, "\tfor")));
+    bool back = false;
+    for (int round = 0; round < 20 && !back; round++) {
+        pub = lc_wait_method(c, "textDocument/publishDiagnostics", uri, mark, T);
+        assert_non_null(pub);
+        size_t k;
+        json_t *m;
+        json_array_foreach(c->seen, k, m) if (m == pub) mark = k + 1;
+        json_t *pp = json_object_get(pub, "params");
+        back = json_integer_value(json_object_get(pp, "version")) == 6 &&
+               find_diag(json_object_get(pp, "diagnostics"), "retry.loop") != NULL;
+    }
+    assert_true(back);
 
     /* faultline/sites and faultline/claims: per document and for the workspace. */
     json_t *sites =
@@ -1199,6 +1217,110 @@ static void test_mutation_storm(void **state) {
     assert_int_equal(lc_stop(c), 0);
 }
 
+static void test_utf8_positions_and_doc_claims(void **state) {
+    (void)state;
+    char *dir = fixture_workspace();
+    char *root = lc_file_uri(dir);
+    char path[4096], readme[4096];
+    snprintf(path, sizeof path, "%s/store/store.go", dir);
+    snprintf(readme, sizeof readme, "%s/README.md", dir);
+    char *uri = lc_file_uri(path), *ruri = lc_file_uri(readme);
+    char *text = read_text(path), *rtext = read_text(readme);
+    /* utf-8 offered: the server takes it, and columns are bytes. */
+    lc_client *c = started(
+        json_pack("{s:{s:[s,s]}}", "general", "positionEncodings", "utf-8", "utf-16"), NULL, root);
+    lc_notify(c, "textDocument/didOpen",
+              json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument", "uri", uri, "languageId", "go",
+                        "version", 1, "text", text));
+    json_t *pub = lc_wait_method(c, "textDocument/publishDiagnostics", uri, 0, T);
+    json_t *d = find_diag(json_object_get(json_object_get(pub, "params"), "diagnostics"),
+                          "timeout.context");
+    assert_non_null(d);
+    json_t *start = json_object_get(json_object_get(d, "range"), "start");
+    assert_int_equal(json_integer_value(json_object_get(start, "character")), 39);
+    /* Hover on the same call, by its UTF-8 column. */
+    json_t *h = result_of(req(c, "textDocument/hover",
+                              json_pack("{s:{s:s}, s:{s:i, s:i}}", "textDocument", "uri", uri,
+                                        "position", "line", 27, "character", 40)));
+    assert_non_null(strstr(str_at(json_object_get(h, "contents"), "value"), "timeout.context"));
+    /* A claim in the README: hover names it and the hypotheses that could falsify it. */
+    lc_notify(c, "textDocument/didOpen",
+              json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument", "uri", ruri, "languageId",
+                        "markdown", "version", 1, "text", rtext));
+    h = result_of(req(c, "textDocument/hover",
+                      json_pack("{s:{s:s}, s:{s:i, s:i}}", "textDocument", "uri", ruri, "position",
+                                "line", 5, "character", 3)));
+    const char *md = str_at(json_object_get(h, "contents"), "value");
+    assert_non_null(strstr(md, "claim"));
+    assert_non_null(strstr(md, "idempotent"));
+    json_t *claims =
+        result_of(req(c, "faultline/claims", json_pack("{s:{s:s}}", "textDocument", "uri", ruri)));
+    assert_int_equal(json_array_size(json_object_get(claims, "claims")), 2);
+    assert_int_equal(lc_stop(c), 0);
+    free(text);
+    free(rtext);
+    free(uri);
+    free(ruri);
+    free(root);
+    lc_rmtree(dir);
+    free(dir);
+}
+
+/* Cross-file facts come from the workspace index: a call in caller.go to a function of
+ * retry.go whose body retries is a retry site of caller.go; editing retry.go (the wrapper
+ * stops retrying) takes it away after the re-analysis. */
+static void test_cross_file_wrappers(void **state) {
+    (void)state;
+    char *dir = lc_tempdir();
+    const char *files[] = {"retry.go", "caller.go", NULL};
+    for (int i = 0; files[i]; i++) {
+        char src[4096], dst[4096];
+        snprintf(src, sizeof src, "%s/tests/server/fixtures/wrappers/%s", FL_SOURCE_DIR, files[i]);
+        snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
+        char *t = read_text(src);
+        lc_write_file(dst, t);
+        free(t);
+    }
+    char *root = lc_file_uri(dir);
+    char cpath[4096], rpath[4096];
+    snprintf(cpath, sizeof cpath, "%s/caller.go", dir);
+    snprintf(rpath, sizeof rpath, "%s/retry.go", dir);
+    char *curi = lc_file_uri(cpath), *ruri = lc_file_uri(rpath);
+    char *ctext = read_text(cpath), *rtext = read_text(rpath);
+    lc_client *c = started(NULL, NULL, root);
+    wait_index_ready(c);
+    lc_notify(c, "textDocument/didOpen",
+              json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument", "uri", curi, "languageId", "go",
+                        "version", 1, "text", ctext));
+    json_t *sites =
+        result_of(req(c, "faultline/sites", json_pack("{s:{s:s}}", "textDocument", "uri", curi)));
+    json_t *s0 = json_array_get(json_object_get(sites, "sites"), 0);
+    assert_non_null(s0);
+    assert_string_equal(str_at(s0, "rule"), "retry.wrapper-call");
+    assert_string_equal(str_at(s0, "target"), "doWithRetries");
+    /* The wrapper, opened and edited: its loop becomes a single call. */
+    lc_notify(c, "textDocument/didOpen",
+              json_pack("{s:{s:s, s:s, s:i, s:s}}", "textDocument", "uri", ruri, "languageId", "go",
+                        "version", 1, "text", rtext));
+    lc_notify(c, "textDocument/didChange",
+              json_pack("{s:{s:s, s:i}, s:[{s:s}]}", "textDocument", "uri", ruri, "version", 2,
+                        "contentChanges", "text",
+                        "package wr\n\nfunc doWithRetries(op func() error) error {\n"
+                        "\treturn op()\n}\n"));
+    /* caller.go itself did not change: its cross-file facts are re-resolved. */
+    sites =
+        result_of(req(c, "faultline/sites", json_pack("{s:{s:s}}", "textDocument", "uri", curi)));
+    assert_int_equal(json_array_size(json_object_get(sites, "sites")), 0);
+    assert_int_equal(lc_stop(c), 0);
+    free(ctext);
+    free(rtext);
+    free(curi);
+    free(ruri);
+    free(root);
+    lc_rmtree(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_before_initialize, lc_kill_all),
@@ -1223,6 +1345,8 @@ int main(void) {
         cmocka_unit_test_teardown(test_code_action_create_file, lc_kill_all),
         cmocka_unit_test_teardown(test_plan_requests, lc_kill_all),
         cmocka_unit_test_teardown(test_mutation_storm, lc_kill_all),
+        cmocka_unit_test_teardown(test_utf8_positions_and_doc_claims, lc_kill_all),
+        cmocka_unit_test_teardown(test_cross_file_wrappers, lc_kill_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
