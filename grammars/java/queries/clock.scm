@@ -3,7 +3,7 @@
 ; if (System.currentTimeMillis() > expiresAt), now - lastRenew > ttl
 ((binary_expression) @clock.expiry
   (#match? @clock.expiry "[<>]")
-  (#match? @clock.expiry "(System\\.currentTimeMillis\\(\\)|new Date\\(\\)|Instant\\.now\\(\\)|\\bnow\\b)")
+  (#match? @clock.expiry "(System\\.currentTimeMillis\\(\\)|System\\.nanoTime\\(\\)|new Date\\(\\)|Instant\\.now\\(\\)|\\bnow\\b)")
   (#match? @clock.expiry "(?i)(expir|deadline|ttl|lease|until|valid|timeout)"))
 
 ; Instant.now().isAfter(expiry), new Date().after(deadline)

@@ -50,3 +50,19 @@
 ; fencing tokens: a field or parameter named like one
 (variable_declarator name: (identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
 (formal_parameter name: (identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
+
+; named lock helpers around an inter-process lock: lockFile(shared), lockFile0(...),
+; acquireLock(...), tryAcquireLease(...); unlockFile(), releaseLock()
+(method_invocation
+  name: (identifier) @_m
+  (#match? @_m "^(try)?([Ll]ockFile\\w*|[Aa]cquire(Lock|Lease|FileLock)\\w*)$")) @lease.acquire
+(method_invocation
+  name: (identifier) @_m
+  (#match? @_m "^(unlockFile\\w*|release(Lock|Lease|FileLock)\\w*)$")) @lease.release
+
+; file locks between processes: channel.tryLock(), fileChannel.lock(0, Long.MAX_VALUE, false)
+(method_invocation
+  object: (_) @_o
+  name: (identifier) @_m
+  (#any-of? @_m "lock" "tryLock")
+  (#match? @_o "(?i)(channel|chan|fc)$")) @lease.acquire

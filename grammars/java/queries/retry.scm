@@ -33,3 +33,10 @@
 (method_invocation
   object: (identifier) @_o
   (#any-of? @_o "RetryPolicy" "RetryConfig" "RetryerBuilder" "RetryTemplate")) @retry.policy
+
+; a loop bounded by a retry counter: while (conn == null && retries++ < 3),
+; for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++)
+([(while_statement condition: (_) @_c) (do_statement condition: (_) @_c)
+  (for_statement condition: (_) @_c)] @retry.loop
+  (#match? @_c "[<>]")
+  (#match? @_c "(?i)(^|[^a-z])(max_?|num_?|n_?)?(retr(y|ies)|attempts?|tries)"))
