@@ -142,6 +142,7 @@ static const rule_text rule_texts[] = {
     {"retry.annotation", "%s is retried by an annotation", "method is retried by an annotation"},
     {"retry.policy", "retry policy configured for %s", "retry policy configured"},
     {"retry.wrapper-call", "calls %s, which retries in a loop", "calls a retrying function"},
+    {"retry.decision", "decides to retry %s", "decides whether to retry"},
     {"idempotency.retried-write",
      "retries %s, a write, with no idempotency key in reach: a lost ack makes it apply twice",
      "retries a write with no idempotency key in reach"},
@@ -366,8 +367,10 @@ typedef struct raw_site {
 } raw_site;
 
 static int is_retry_rule(const char *rule) {
+    /* a one-shot retry decision (retry.decision) neither makes its function a retrying one
+     * nor is it a retried call */
     return strncmp(rule, "retry.", 6) == 0 && strcmp(rule, "retry.policy") != 0 &&
-           strcmp(rule, "retry.wrapper-call") != 0;
+           strcmp(rule, "retry.wrapper-call") != 0 && strcmp(rule, "retry.decision") != 0;
 }
 
 /* First call strictly inside [s, e) whose last identifier is not noise; -1 when none. */

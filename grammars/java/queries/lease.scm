@@ -23,8 +23,16 @@
 (method_invocation
   object: (_) @_o
   name: (identifier) @_m
-  (#any-of? @_m "release" "unlock" "revoke")
+  (#any-of? @_m "release" "revoke")
   (#match? @_o "(?i)(lock|mutex|lease)\\w*$")) @lease.release
+; unlock() is mostly java.util.concurrent's in-process Lock (lock.unlock(), rwLock.writeLock()
+; .unlock()); only a lock named as a distributed one counts: redisLock.unlock(), rLock,
+; fencedLock, zkMutex, leaseLock
+(method_invocation
+  object: (_) @_o
+  name: (identifier) @_m
+  (#eq? @_m "unlock")
+  (#match? @_o "(?i)(lease\\w*|mutex|(dist\\w*|distributed|redis\\w*|zk|zoo\\w*|fenced|global|cluster|r)lock)$")) @lease.release
 
 ; zk.create(path, data, acl, CreateMode.EPHEMERAL[_SEQUENTIAL]): a node that lives as long as
 ; the session

@@ -40,3 +40,9 @@
   (for_statement condition: (_) @_c)] @retry.loop
   (#match? @_c "[<>]")
   (#match? @_c "(?i)(^|[^a-z])(max_?|num_?|n_?)?(retr(y|ies)|attempts?|tries)"))
+
+; the decision to retry once or again: if (!failedOnce && ...), if (shouldRetry(e)),
+; if (retryable && ...)
+(if_statement
+  condition: (_) @_c
+  (#match? @_c "(?i)(^|[^a-z])(failed_?once|already_?retried|has_?retried|retried|retry_?once|should_?retry|can_?retry|is_?retr(y|i)able|retr(y|i)able)([^a-z0-9_]|$)")) @retry.decision
