@@ -8,10 +8,9 @@
 #include <stdarg.h>
 #include <string.h>
 
-static const char *program_usage =
-    "usage: faultline COMMAND [OPTIONS] [ARGS]\n"
-    "       faultline help [COMMAND]\n"
-    "       faultline --version\n";
+static const char *program_usage = "usage: faultline COMMAND [OPTIONS] [ARGS]\n"
+                                   "       faultline help [COMMAND]\n"
+                                   "       faultline --version\n";
 
 static void print_overview(FILE *out) {
     fputs("faultline finds where a distributed system can break, plans the tests that would\n"
@@ -66,8 +65,7 @@ int fl_cli_main(int argc, char **argv) {
         return FL_EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 ||
-        strcmp(cmd, "version") == 0) {
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 || strcmp(cmd, "version") == 0) {
         if (argc > 2) return fl_cli_usage_error(NULL, "--version takes no arguments");
         fl_version_print(stdout);
         return FL_EXIT_OK;

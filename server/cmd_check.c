@@ -63,10 +63,9 @@ static int read_stdin(fl_buf *b) {
 
 int fl_cmd_check(int argc, char **argv) {
     static const fl_opt opts[] = {
-        {"model", 'm', 1}, {"checker", 'c', 1},  {"format", 'f', 1}, {"json", 0, 0},
-        {"timeout", 0, 1}, {"max-memory", 0, 1}, {"html", 0, 1},     {"consistency", 0, 1},
-        {"total", 0, 1},   {"allow-negative", 0, 0},
-        {NULL, 0, 0},
+        {"model", 'm', 1}, {"checker", 'c', 1},      {"format", 'f', 1}, {"json", 0, 0},
+        {"timeout", 0, 1}, {"max-memory", 0, 1},     {"html", 0, 1},     {"consistency", 0, 1},
+        {"total", 0, 1},   {"allow-negative", 0, 0}, {NULL, 0, 0},
     };
     fl_check_options o;
     fl_check_options_init(&o);

@@ -25,10 +25,9 @@ const fl_command fl_commands[] = {
     {"plan", "a claim-driven test plan, project-wide or change-scoped", fl_cmd_plan_usage,
      fl_cmd_plan},
     {"check", "check histories with consistency checkers", fl_cmd_check_usage, fl_cmd_check},
-    {"run", "execute a plan's scenarios with real faults; verdicts and reports",
-     fl_cmd_run_usage, fl_cmd_run},
-    {"review", "PR-bot output: the residual risk of a change", fl_cmd_review_usage,
-     fl_cmd_review},
+    {"run", "execute a plan's scenarios with real faults; verdicts and reports", fl_cmd_run_usage,
+     fl_cmd_run},
+    {"review", "PR-bot output: the residual risk of a change", fl_cmd_review_usage, fl_cmd_review},
     {"serve", "language server on stdio (LSP 3.17)", fl_serve_usage, fl_cmd_serve},
     {NULL, NULL, NULL, NULL},
 };
