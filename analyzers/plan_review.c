@@ -160,7 +160,8 @@ typedef struct hstate {
     int is_new;
     int state; /* 0 uncovered, 1 covered, 2 failed */
     fl_strv verdicts;
-    const fl_site *at; /* where to report it */
+    const fl_site *at;     /* where to report it */
+    const fl_claim *claim; /* where to report it when it has no site: its first claim */
 } hstate;
 
 static const char *state_name(int s) {
@@ -227,8 +228,9 @@ static void md(const fl_plan *p, const session *s, hstate *hs, size_t n,
 }
 
 /* SARIF through sarif.c (the builder `faultline scan` uses): one rule per pitfall, one
- * result per hypothesis at its site, or at its first claim when it has no site. */
-static void sarif(const fl_plan *p, hstate *hs, size_t n, fl_buf *out) {
+ * result per hypothesis at its site, or at its first claim when it has no site (GitHub
+ * needs a location; a hypothesis with neither is left out, as in rdjson). */
+static void sarif(const hstate *hs, size_t n, fl_buf *out) {
     fl__sarif log;
     fl__sarif_init(&log);
     for (size_t i = 0; i < n; i++) {
@@ -250,10 +252,10 @@ static void sarif(const fl_plan *p, hstate *hs, size_t n, fl_buf *out) {
             const fl_site *s = hs[i].at;
             at = (fl__sarif_loc){s->path, s->line, s->column_utf16, s->end_line,
                                  s->end_column_utf16};
+        } else if (hs[i].claim) {
+            at = (fl__sarif_loc){hs[i].claim->path, hs[i].claim->line, 0, 0, 0};
         } else {
-            const fl_pclaim *c = h->claims.n ? fl__plan_claim(p, h->claims.v[0]) : NULL;
-            if (!c || !c->c.path || !c->c.path[0]) continue; /* nowhere to show it */
-            at = (fl__sarif_loc){c->c.path, c->c.line, 0, 0, 0};
+            continue; /* nowhere to show it */
         }
         char *msg = fl__strdupf("%s: %s — %s", h->id, h->title, state_name(hs[i].state));
         fl__sarif_add_result(&log, rid,
@@ -270,6 +272,7 @@ static json_t *rdjson(hstate *hs, size_t n) {
     json_t *d = json_array();
     for (size_t i = 0; i < n; i++) {
         const fl_phyp *h = hs[i].h;
+        if (!hs[i].at && !hs[i].claim) continue; /* nowhere to show it */
         char *msg = fl__strdupf("%s: %s — %s", h->id, h->title, state_name(hs[i].state));
         json_t *o = json_pack("{s:s, s:s, s:{s:s}}", "message", msg, "severity",
                               hs[i].state == 2   ? "ERROR"
@@ -283,6 +286,10 @@ static json_t *rdjson(hstate *hs, size_t n) {
                                           hs[i].at->path, "range", "start", "line", hs[i].at->line,
                                           "column", hs[i].at->column, "end", "line",
                                           hs[i].at->end_line, "column", hs[i].at->end_column));
+        else
+            json_object_set_new(o, "location",
+                                json_pack("{s:s, s:{s:{s:i}}}", "path", hs[i].claim->path, "range",
+                                          "start", "line", hs[i].claim->line));
         json_array_append_new(d, o);
     }
     return json_pack("{s:{s:s}, s:s, s:o}", "source", "name", "faultline", "severity", "WARNING",
@@ -342,6 +349,10 @@ int fl_review(const fl_plan_options *o, const char *sessions, fl_review_format f
                     (!x->at ||
                      (p->sites[j].scope && !strcmp(p->sites[j].scope, "changed") && k == 0)))
                     if (!x->at) x->at = &p->sites[j].s;
+        if (!x->at && x->h->claims.n) {
+            const fl_pclaim *c = fl__plan_claim(p, x->h->claims.v[0]);
+            if (c && c->c.path && c->c.path[0]) x->claim = &c->c;
+        }
         sum->hypotheses++;
         if (x->state == 1)
             sum->covered++;
@@ -353,7 +364,7 @@ int fl_review(const fl_plan_options *o, const char *sessions, fl_review_format f
     if (format == FL_REVIEW_MD) {
         md(p, &s, hs, n, sum, out);
     } else if (format == FL_REVIEW_SARIF) {
-        sarif(p, hs, n, out);
+        sarif(hs, n, out);
     } else {
         json_t *j = rdjson(hs, n);
         char *txt = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
