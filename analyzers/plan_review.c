@@ -6,7 +6,8 @@
  * FAIL hit it, or nothing does. Hypotheses are matched by their stable scanner reference,
  * so a session of a project-wide plan covers the same hypothesis in a change plan. "New"
  * means the hypothesis does not exist at the base revision (the base tree is analysed once).
- * Output: a Markdown PR comment, SARIF 2.1.0 or reviewdog's rdjson, and counts.
+ * Output: a Markdown PR comment, SARIF 2.1.0 (built by sarif.c, like scan's) or reviewdog's
+ * rdjson, and counts.
  */
 #include "plan_internal.h"
 
