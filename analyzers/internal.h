@@ -186,6 +186,49 @@ int fl__utf16_column(const char *line_start, uint32_t col0);
 /* Is `path` (a file name) a doc file faultline mines for claims? */
 int fl__is_doc_path(const char *path);
 
+/* ---- SARIF 2.1.0 (sarif.c) --------------------------------------------------------------- */
+/* One SARIF log with one run, built the same way for `faultline scan` (output.c) and
+ * `faultline review` (plan_review.c): the driver's rules with the texts and properties GitHub
+ * code scanning asks for, UTF-16 columns (run.columnKind), locations relative to %SRCROOT%
+ * and a stable partial fingerprint per result. Add rules first, then results naming them. */
+
+/* A rule as the caller describes it; strings are copied. */
+typedef struct fl__sarif_rule {
+    const char *id;         /* the rule id, also used as its name */
+    const char *short_text; /* shortDescription: one line */
+    const char *full_text;  /* fullDescription: what can go wrong */
+    const char *help_text;  /* help.text: how to fix and test it (help.markdown is built
+                             * from the three texts) */
+    const char *level;      /* defaultConfiguration.level: "note", "warning" or "error" */
+    const char *severity;   /* properties["problem.severity"]: "recommendation", "warning"
+                             * or "error" */
+    const char *tags[4];    /* properties.tags after "reliability"; NULL-terminated */
+} fl__sarif_rule;
+
+/* Where a result is: a path relative to the repository root, 1-based lines, 1-based UTF-16
+ * columns (end exclusive); column 0 means the whole line (no columns are written). */
+typedef struct fl__sarif_loc {
+    const char *path;
+    int line, column, end_line, end_column;
+} fl__sarif_loc;
+
+typedef struct fl__sarif {
+    json_t *rules;   /* driver.rules */
+    json_t *index;   /* rule id -> index in rules */
+    json_t *results; /* run.results */
+} fl__sarif;
+
+void fl__sarif_init(fl__sarif *s);
+/* Adds the rule unless a rule with its id is there already. */
+void fl__sarif_add_rule(fl__sarif *s, const fl__sarif_rule *r);
+int fl__sarif_has_rule(const fl__sarif *s, const char *id);
+/* Adds a result of rule `rule_id` (added before) at `loc`, with level "note", "warning" or
+ * "error" and the partial fingerprint `fp_key` = `fp`. */
+void fl__sarif_add_result(fl__sarif *s, const char *rule_id, const char *level, const char *message,
+                          const fl__sarif_loc *loc, const char *fp_key, const char *fp);
+/* Writes the log (2-space indented JSON and a newline) to `out` and frees `s`. */
+void fl__sarif_write(fl__sarif *s, fl_buf *out);
+
 /* Hypotheses and inferred claims for a resolved set of sites and claims (index.c). */
 void fl__hypotheses_build(fl_scan_result *r);
 

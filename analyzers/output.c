@@ -2,8 +2,8 @@
  * output.c — a scan result in the forms users read: the SPEC §1 JSON shapes, compiler-style
  * text lines (path:line:col: rule: message), and SARIF 2.1.0 for GitHub code scanning (one
  * rule per site rule with the help texts GitHub asks for, UTF-16 columns, a stable
- * fingerprint per site). Input: an fl_scan_result; output: jansson values or bytes in an
- * fl_buf.
+ * fingerprint per site; the log is built by sarif.c, which `faultline review` shares).
+ * Input: an fl_scan_result; output: jansson values or bytes in an fl_buf.
  */
 #include "internal.h"
 
@@ -145,51 +145,27 @@ static const rule_doc *doc_for(const char *rule) {
 }
 
 static void write_sarif(const fl_scan_result *r, fl_buf *out) {
-    json_t *rules = json_array();
-    json_t *rule_index = json_object(); /* rule id -> index */
-    json_t *results = json_array();
+    fl__sarif sarif;
+    fl__sarif_init(&sarif);
     for (size_t i = 0; i < r->site_count; i++) {
         const fl_site *s = &r->sites[i];
-        json_t *ix = json_object_get(rule_index, s->rule);
-        if (!ix) {
+        int warn = s->category == FL_SITE_IDEMPOTENCY;
+        if (!fl__sarif_has_rule(&sarif, s->rule)) {
             const rule_doc *d = doc_for(s->rule);
-            ix = json_integer((json_int_t)json_array_size(rules));
-            json_object_set_new(rule_index, s->rule, ix);
-            const char *cat = fl_site_category_name(s->category);
-            json_array_append_new(
-                rules,
-                json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:[s,s], s:s, "
-                          "s:s}}",
-                          "id", s->rule, "name", s->rule, "shortDescription", "text",
-                          d->description, "fullDescription", "text", d->description, "help", "text",
-                          d->help, "defaultConfiguration", "level",
-                          s->category == FL_SITE_IDEMPOTENCY ? "warning" : "note", "properties",
-                          "tags", "reliability", cat, "precision", "medium", "problem.severity",
-                          s->category == FL_SITE_IDEMPOTENCY ? "warning" : "recommendation"));
+            fl__sarif_rule rule = {.id = s->rule,
+                                   .short_text = d->description,
+                                   .full_text = d->description,
+                                   .help_text = d->help,
+                                   .level = warn ? "warning" : "note",
+                                   .severity = warn ? "warning" : "recommendation",
+                                   .tags = {fl_site_category_name(s->category), NULL}};
+            fl__sarif_add_rule(&sarif, &rule);
         }
-        char fp[64];
-        snprintf(fp, sizeof fp, "%s", s->id);
-        json_array_append_new(
-            results,
-            json_pack("{s:s, s:I, s:s, s:{s:s}, s:[{s:{s:{s:s, s:s}, s:{s:i, s:i, s:i, s:i}}}], "
-                      "s:{s:s}}",
-                      "ruleId", s->rule, "ruleIndex", json_integer_value(ix), "level",
-                      s->category == FL_SITE_IDEMPOTENCY ? "warning" : "note", "message", "text",
-                      s->message, "locations", "physicalLocation", "artifactLocation", "uri",
-                      s->path, "uriBaseId", "%SRCROOT%", "region", "startLine", s->line,
-                      "startColumn", s->column_utf16, "endLine", s->end_line, "endColumn",
-                      s->end_column_utf16, "partialFingerprints", "faultlineSiteId/v1", fp));
+        fl__sarif_loc at = {s->path, s->line, s->column_utf16, s->end_line, s->end_column_utf16};
+        fl__sarif_add_result(&sarif, s->rule, warn ? "warning" : "note", s->message, &at,
+                             "faultlineSiteId/v1", s->id);
     }
-    json_decref(rule_index);
-    json_t *doc = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:s, s:o}]}", "$schema",
-                            "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0",
-                            "runs", "tool", "driver", "name", "faultline", "version", "0.1.0",
-                            "rules", rules, "columnKind", "utf16CodeUnits", "results", results);
-    char *txt = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    fl_buf_puts(out, txt);
-    fl_buf_putc(out, '\n');
-    free(txt);
-    json_decref(doc);
+    fl__sarif_write(&sarif, out);
 }
 
 void fl_scan_write(const fl_scan_result *r, fl_scan_format format, fl_buf *out) {

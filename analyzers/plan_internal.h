@@ -241,4 +241,12 @@ void fl__idalloc_fini(fl_idalloc *a);
 void fl__id_number(fl_idalloc *a, uint64_t h, const char *prefix, char out[16]);
 uint64_t fl__hex_hash(const char *scanner_id);
 
+/* pitfalls.c: what a pitfall of the catalogue (1..16) means and how to test for it, for
+ * review's SARIF rules; an out-of-range number gets a generic text. */
+typedef struct fl_pitfall_doc {
+    const char *description; /* the failure, one or two sentences */
+    const char *help;        /* how to prevent it and which test falsifies it */
+} fl_pitfall_doc;
+const fl_pitfall_doc *fl__pitfall_doc(int pitfall);
+
 #endif

@@ -6,7 +6,8 @@
  * FAIL hit it, or nothing does. Hypotheses are matched by their stable scanner reference,
  * so a session of a project-wide plan covers the same hypothesis in a change plan. "New"
  * means the hypothesis does not exist at the base revision (the base tree is analysed once).
- * Output: a Markdown PR comment, SARIF 2.1.0 or reviewdog's rdjson, and counts.
+ * Output: a Markdown PR comment, SARIF 2.1.0 (built by sarif.c, like scan's) or reviewdog's
+ * rdjson, and counts.
  */
 #include "plan_internal.h"
 
@@ -160,7 +161,8 @@ typedef struct hstate {
     int is_new;
     int state; /* 0 uncovered, 1 covered, 2 failed */
     fl_strv verdicts;
-    const fl_site *at; /* where to report it */
+    const fl_site *at;     /* where to report it */
+    const fl_claim *claim; /* where to report it when it has no site: its first claim */
 } hstate;
 
 static const char *state_name(int s) {
@@ -226,47 +228,52 @@ static void md(const fl_plan *p, const session *s, hstate *hs, size_t n,
         fl_buf_printf(b, "- … and %zu more\n", sum->uncovered + sum->failed - shown);
 }
 
-static json_t *sarif(const fl_plan *p, hstate *hs, size_t n) {
-    json_t *results = json_array(), *rules = json_array();
-    fl_strv seen = {0};
+/* SARIF through sarif.c (the builder `faultline scan` uses): one rule per pitfall, one
+ * result per hypothesis at its site, or at its first claim when it has no site (GitHub
+ * needs a location; a hypothesis with neither is left out, as in rdjson). */
+static void sarif(const hstate *hs, size_t n, fl_buf *out) {
+    fl__sarif log;
+    fl__sarif_init(&log);
     for (size_t i = 0; i < n; i++) {
         const fl_phyp *h = hs[i].h;
-        char rid[64];
+        char rid[64], tag[32];
         snprintf(rid, sizeof rid, "faultline/pitfall-%d", h->pitfall);
-        if (!fl__strv_has(&seen, rid)) {
-            fl__strv_push(&seen, rid);
-            json_array_append_new(rules, json_pack("{s:s, s:{s:s}}", "id", rid, "shortDescription",
-                                                   "text", h->pitfall_name));
+        snprintf(tag, sizeof tag, "pitfall-%d", h->pitfall);
+        const fl_pitfall_doc *d = fl__pitfall_doc(h->pitfall);
+        fl__sarif_rule rule = {.id = rid,
+                               .short_text = h->pitfall_name,
+                               .full_text = d->description,
+                               .help_text = d->help,
+                               .level = "warning",
+                               .severity = "warning",
+                               .tags = {"distributed-systems", tag, NULL}};
+        fl__sarif_add_rule(&log, &rule);
+        fl__sarif_loc at = {0};
+        if (hs[i].at) {
+            const fl_site *s = hs[i].at;
+            at = (fl__sarif_loc){s->path, s->line, s->column_utf16, s->end_line,
+                                 s->end_column_utf16};
+        } else if (hs[i].claim) {
+            at = (fl__sarif_loc){hs[i].claim->path, hs[i].claim->line, 0, 0, 0};
+        } else {
+            continue; /* nowhere to show it */
         }
         char *msg = fl__strdupf("%s: %s — %s", h->id, h->title, state_name(hs[i].state));
-        json_t *r = json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}", "ruleId", rid, "level",
-                              hs[i].state == 2   ? "error"
-                              : hs[i].state == 0 ? "warning"
-                                                 : "note",
-                              "message", "text", msg, "partialFingerprints",
-                              "faultlineHypothesis/v1", h->ref);
+        fl__sarif_add_result(&log, rid,
+                             hs[i].state == 2   ? "error"
+                             : hs[i].state == 0 ? "warning"
+                                                : "note",
+                             msg, &at, "faultlineHypothesis/v1", h->ref);
         free(msg);
-        if (hs[i].at)
-            json_object_set_new(
-                r, "locations",
-                json_pack("[{s:{s:{s:s}, s:{s:i, s:i, s:i, s:i}}}]", "physicalLocation",
-                          "artifactLocation", "uri", hs[i].at->path, "region", "startLine",
-                          hs[i].at->line, "startColumn", hs[i].at->column_utf16, "endLine",
-                          hs[i].at->end_line, "endColumn", hs[i].at->end_column_utf16));
-        json_array_append_new(results, r);
     }
-    fl__strv_free(&seen);
-    (void)p;
-    return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o}]}", "$schema",
-                     "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs",
-                     "tool", "driver", "name", "faultline", "informationUri",
-                     "https://github.com/faultline", "rules", rules, "results", results);
+    fl__sarif_write(&log, out);
 }
 
 static json_t *rdjson(hstate *hs, size_t n) {
     json_t *d = json_array();
     for (size_t i = 0; i < n; i++) {
         const fl_phyp *h = hs[i].h;
+        if (!hs[i].at && !hs[i].claim) continue; /* nowhere to show it */
         char *msg = fl__strdupf("%s: %s — %s", h->id, h->title, state_name(hs[i].state));
         json_t *o = json_pack("{s:s, s:s, s:{s:s}}", "message", msg, "severity",
                               hs[i].state == 2   ? "ERROR"
@@ -280,6 +287,10 @@ static json_t *rdjson(hstate *hs, size_t n) {
                                           hs[i].at->path, "range", "start", "line", hs[i].at->line,
                                           "column", hs[i].at->column, "end", "line",
                                           hs[i].at->end_line, "column", hs[i].at->end_column));
+        else
+            json_object_set_new(o, "location",
+                                json_pack("{s:s, s:{s:{s:i}}}", "path", hs[i].claim->path, "range",
+                                          "start", "line", hs[i].claim->line));
         json_array_append_new(d, o);
     }
     return json_pack("{s:{s:s}, s:s, s:o}", "source", "name", "faultline", "severity", "WARNING",
@@ -339,6 +350,10 @@ int fl_review(const fl_plan_options *o, const char *sessions, fl_review_format f
                     (!x->at ||
                      (p->sites[j].scope && !strcmp(p->sites[j].scope, "changed") && k == 0)))
                     if (!x->at) x->at = &p->sites[j].s;
+        if (!x->at && x->h->claims.n) {
+            const fl_pclaim *c = fl__plan_claim(p, x->h->claims.v[0]);
+            if (c && c->c.path && c->c.path[0]) x->claim = &c->c;
+        }
         sum->hypotheses++;
         if (x->state == 1)
             sum->covered++;
@@ -349,8 +364,10 @@ int fl_review(const fl_plan_options *o, const char *sessions, fl_review_format f
     }
     if (format == FL_REVIEW_MD) {
         md(p, &s, hs, n, sum, out);
+    } else if (format == FL_REVIEW_SARIF) {
+        sarif(hs, n, out);
     } else {
-        json_t *j = format == FL_REVIEW_SARIF ? sarif(p, hs, n) : rdjson(hs, n);
+        json_t *j = rdjson(hs, n);
         char *txt = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         fl_buf_puts(out, txt);
         fl_buf_putc(out, '\n');

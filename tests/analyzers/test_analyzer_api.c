@@ -368,7 +368,10 @@ static void test_sarif(void **state) {
         assert_non_null(json_object_get(json_object_get(rule, "shortDescription"), "text"));
         assert_non_null(json_object_get(json_object_get(rule, "fullDescription"), "text"));
         assert_non_null(json_object_get(json_object_get(rule, "help"), "text"));
+        assert_non_null(json_object_get(json_object_get(rule, "help"), "markdown"));
+        assert_non_null(json_object_get(json_object_get(rule, "properties"), "tags"));
     }
+    assert_string_equal(json_string_value(json_object_get(run, "columnKind")), "utf16CodeUnits");
     json_t *res;
     json_array_foreach(results, i, res) {
         json_t *loc = json_array_get(json_object_get(res, "locations"), 0);

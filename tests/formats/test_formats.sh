@@ -4,7 +4,8 @@
 # GitHub code scanning's upload rules, and rdjson against reviewdog's Diagnostic Format
 # (@umbrelladocs/rdformat-validator). Outputs checked: `faultline scan --format sarif` on
 # examples/ledger, `report.sarif` of a real `faultline run` (the Redis example, shortened), and
-# `faultline review --format sarif|rdjson|md` on a change to the example.
+# `faultline review --format sarif|rdjson|md` on a change to the example (a shorter lease, and
+# a tenant-boundary claim whose hypothesis has no site).
 source "$FL_SOURCE_DIR/tests/lib.sh"
 here="$FL_SOURCE_DIR/tests/formats"
 tmp=$(mktemp -d)
@@ -41,16 +42,21 @@ repo="$tmp/ledger"
 cp -r "$FL_SOURCE_DIR/examples/ledger" "$repo"
 ( cd "$repo" && git init -q -b main && git add -A &&
   git -c user.email=t@example.com -c user.name=t commit -qm ledger &&
-  sed -i 's/concurrency.WithTTL(10)/concurrency.WithTTL(5)/' server/lease.go ) || t_fail "example repository"
+  sed -i 's/concurrency.WithTTL(10)/concurrency.WithTTL(5)/' server/lease.go &&
+  echo "Each tenant only sees its own data; no cross-tenant reads." >>README.md ) || t_fail "example repository"
 t_run "review sarif" 0 "$FAULTLINE" review --repo "$repo" --base main --format sarif -o "$tmp/review.sarif"
-# schema and GitHub's hard rules fail the test; GitHub's recommendations print as WARN lines
-t_run "review sarif valid" 0 v sarif --github-advice-only "$tmp/review.sarif"
+# schema, GitHub's hard rules and its recommendations (rule fullDescription and help,
+# run columnKind) all fail the test, as for scan's SARIF
+t_run "review sarif valid" 0 v sarif "$tmp/review.sarif"
 echo "$T_OUT"
 t_contains "review sarif has the change's hypotheses" "$(cat "$tmp/review.sarif")" '"uri": "server/lease.go"'
+# the tenant claim's hypothesis has no site: it is reported at the claim (GitHub needs a location)
+t_contains "review sarif places a site-less hypothesis at its claim" "$(cat "$tmp/review.sarif")" '"uri": "README.md"'
 t_run "review rdjson" 0 "$FAULTLINE" review --repo "$repo" --base main --format rdjson -o "$tmp/review.rdjson"
 t_run "review rdjson valid" 0 v rdjson "$tmp/review.rdjson"
 echo "$T_OUT"
 t_contains "rdjson names the file" "$(cat "$tmp/review.rdjson")" '"path": "server/lease.go"'
+t_contains "rdjson places a site-less hypothesis at its claim" "$(cat "$tmp/review.rdjson")" '"path": "README.md"'
 t_run "review md" 0 "$FAULTLINE" review --repo "$repo" --base main --format md
 t_contains "review md" "$T_OUT" "## faultline review"
 t_done

@@ -27,6 +27,6 @@ ln -s "$FAULTLINE" "$tmp/bin/faultline"
 t_run "review step as written" 0 bash -c "cd '$repo' && PATH='$tmp/bin':\$PATH BASE_REF=main bash -eo pipefail '$tmp/review-step.sh'"
 t_contains "comment body" "$(cat "$repo/faultline-review.md" 2>/dev/null)" "## faultline review"
 t_contains "comment lists the hypotheses" "$(cat "$repo/faultline-review.md" 2>/dev/null)" "server/lease.go"
-t_run "uploaded SARIF is valid" 0 node "$here/validate.js" sarif --github-advice-only "$repo/faultline.sarif"
+t_run "uploaded SARIF is valid" 0 node "$here/validate.js" sarif "$repo/faultline.sarif"
 echo "$T_OUT"
 t_done

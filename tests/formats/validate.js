@@ -1,13 +1,10 @@
 #!/usr/bin/env node
 // validate.js — offline checks of faultline's PR-bot outputs.
 //
-//   node validate.js sarif [--github-advice-only] FILE...
-//                                     SARIF 2.1.0: the OASIS JSON schema (2.1.0-rtm.5, shipped
+//   node validate.js sarif FILE...    SARIF 2.1.0: the OASIS JSON schema (2.1.0-rtm.5, shipped
 //                                     in @microsoft/jest-sarif) through ajv, plus what GitHub
-//                                     code scanning needs of an upload. With
-//                                     --github-advice-only, GitHub's recommended fields (rule
-//                                     fullDescription and help, run columnKind) are printed as
-//                                     WARN lines instead of failing the file
+//                                     code scanning needs of an upload, its recommended fields
+//                                     (rule fullDescription and help, run columnKind) included
 //   node validate.js rdjson FILE...   reviewdog's Diagnostic Format (one DiagnosticResult):
 //                                     @umbrelladocs/rdformat-validator, strict, plus our checks
 //   node validate.js selftest         each validator rejects known-bad documents
@@ -36,11 +33,10 @@ function sarifSchema() {
 const nonEmpty = (v) => typeof v === 'string' && v.trim() !== '';
 const relative = (u) => typeof u === 'string' && u !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(u) && !u.startsWith('/');
 
-// What GitHub code scanning needs beyond the schema (its "SARIF support" page). Problems
-// GitHub only recommends are pushed to `advice` when it is given.
-function githubProblems(log, advice) {
+// What GitHub code scanning needs beyond the schema (its "SARIF support" page), the fields
+// it recommends included: every problem fails the file.
+function githubProblems(log) {
   const p = [];
-  const soft = advice || p;
   if (log.version !== '2.1.0') p.push('version must be 2.1.0');
   if (!nonEmpty(log.$schema)) p.push('$schema missing');
   if (!Array.isArray(log.runs) || log.runs.length === 0 || log.runs.length > 20) p.push('runs: 1..20 expected');
@@ -55,11 +51,11 @@ function githubProblems(log, advice) {
       ids.add(r.id);
       if (!r.shortDescription || !nonEmpty(r.shortDescription.text)) p.push(`${at}.shortDescription.text missing`);
       for (const k of ['fullDescription', 'help'])
-        if (!r[k] || !nonEmpty(r[k].text)) soft.push(`${at}.${k}.text missing`);
+        if (!r[k] || !nonEmpty(r[k].text)) p.push(`${at}.${k}.text missing`);
       const tags = r.properties && r.properties.tags;
       if (tags && tags.length > 20) p.push(`${at}: more than 20 tags`);
     });
-    if (run.columnKind !== 'utf16CodeUnits' && run.columnKind !== 'unicodeCodePoints') soft.push(`runs[${ri}].columnKind not declared`);
+    if (run.columnKind !== 'utf16CodeUnits' && run.columnKind !== 'unicodeCodePoints') p.push(`runs[${ri}].columnKind not declared`);
     const results = run.results || [];
     if (results.length > 25000) p.push(`runs[${ri}]: more than 25000 results`);
     results.forEach((r, i) => {
@@ -84,10 +80,10 @@ function githubProblems(log, advice) {
   return p;
 }
 
-function checkSarif(log, advice) {
+function checkSarif(log) {
   const v = sarifSchema();
   const problems = v(log) ? [] : v.errors.map((e) => `schema: ${e.instancePath || '/'} ${e.message}`);
-  return problems.concat(githubProblems(log, advice));
+  return problems.concat(githubProblems(log));
 }
 
 async function checkRdjson(obj) {
@@ -109,7 +105,7 @@ async function checkRdjson(obj) {
   return p;
 }
 
-async function runFiles(kind, files, adviceOnly) {
+async function runFiles(kind, files) {
   let bad = 0;
   for (const f of files) {
     let obj;
@@ -120,9 +116,7 @@ async function runFiles(kind, files, adviceOnly) {
       process.exitCode = 2;
       return;
     }
-    const advice = adviceOnly ? [] : undefined;
-    const p = kind === 'sarif' ? checkSarif(obj, advice) : await checkRdjson(obj);
-    if (advice && advice.length) console.log(`WARN ${f}: GitHub recommends: ${advice.slice(0, 10).join('; ')}`);
+    const p = kind === 'sarif' ? checkSarif(obj) : await checkRdjson(obj);
     if (p.length) { bad++; console.log(`FAIL ${f}: ${p.slice(0, 10).join('; ')}`); } else console.log(`ok ${f}`);
   }
   process.exitCode = bad ? 1 : 0;
@@ -140,6 +134,9 @@ async function selftest() {
     'bad level': (l) => { l.runs[0].results[0].level = 'severe'; },
     'extra root property': (l) => { l.extra = 1; },
     'rule without help': (l) => { delete l.runs[0].tool.driver.rules[0].help; },
+    'rule without fullDescription': (l) => { delete l.runs[0].tool.driver.rules[0].fullDescription; },
+    'run without columnKind': (l) => { delete l.runs[0].columnKind; },
+    'result without location': (l) => { delete l.runs[0].results[0].locations; },
     'absolute uri': (l) => { l.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri = '/abs/a.go'; },
     'line 0': (l) => { l.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0; },
   };
@@ -168,11 +165,9 @@ async function selftest() {
   process.exitCode = failed ? 1 : 0;
 }
 
-const [kind, ...rest] = process.argv.slice(2);
-const adviceOnly = rest[0] === '--github-advice-only';
-const files = adviceOnly ? rest.slice(1) : rest;
+const [kind, ...files] = process.argv.slice(2);
 if (kind === 'selftest') selftest();
-else if ((kind === 'sarif' || kind === 'rdjson') && files.length) runFiles(kind, files, adviceOnly);
+else if ((kind === 'sarif' || kind === 'rdjson') && files.length) runFiles(kind, files);
 else {
   console.error('usage: node validate.js sarif|rdjson FILE... | selftest');
   process.exitCode = 2;

@@ -51,6 +51,13 @@ t_eq "sarif version" "$(jq -r .version <<<"$T_OUT")" "2.1.0"
 t_eq "sarif error level for the FAIL" "$(jq -r '.runs[0].results[0].level' <<<"$T_OUT")" "error"
 t_eq "sarif location" "$(jq -r '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri' <<<"$T_OUT")" "store/counter.go"
 t_eq "sarif fingerprint" "$(jq -r '.runs[0].results[0].partialFingerprints["faultlineHypothesis/v1"]' <<<"$T_OUT")" "$ref"
+# the same SARIF shape as `faultline scan` (both built by analyzers/sarif.c)
+t_eq "sarif columnKind" "$(jq -r '.runs[0].columnKind' <<<"$T_OUT")" "utf16CodeUnits"
+t_eq "sarif driver version" "$(jq -r '.runs[0].tool.driver.version' <<<"$T_OUT")" "$("$FL" --version | awk 'NR == 1 {print $2}')"
+t_eq "sarif rules have full descriptions and help" "$(jq '[.runs[0].tool.driver.rules[] | select((.fullDescription.text // "") == "" or (.help.text // "") == "" or (.help.markdown // "") == "")] | length' <<<"$T_OUT")" "0"
+t_eq "sarif rule properties" "$(jq -r '.runs[0].tool.driver.rules[0].properties | [.tags[0], .precision, .["problem.severity"]] | join(" ")' <<<"$T_OUT")" "reliability medium warning"
+t_eq "sarif ruleIndex points at the rule" "$(jq -r '.runs[0] as $r | [$r.results[] | select($r.tool.driver.rules[.ruleIndex].id != .ruleId)] | length' <<<"$T_OUT")" "0"
+t_eq "sarif uriBaseId" "$(jq -r '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uriBaseId' <<<"$T_OUT")" "%SRCROOT%"
 t_run "rdjson" 0 "$FL" review --repo "$R" --base HEAD~1 --head HEAD --format rdjson
 t_eq "rdjson severity" "$(jq -r '.diagnostics[0].severity' <<<"$T_OUT")" "ERROR"
 t_eq "rdjson path" "$(jq -r '.diagnostics[0].location.path' <<<"$T_OUT")" "store/counter.go"
