@@ -183,6 +183,10 @@ json_t *elle_txn_json(const elle_txns *t, uint32_t txn);
 void elle_txn_text(const elle_txns *t, uint32_t txn, fl_buf *out);
 void elle_atom_text(const json_t *v, fl_buf *out);
 void elle_mop_text(const elle_txns *t, const elle_mop *m, fl_buf *out);
+/* An anomaly about the read micro-op `m`: {"op", "key", "element" (when `elem` is not NULL),
+ * "writer" (when not ELLE_NONE), "message": "In T, the read of MOP<text> Writer: T'."}. */
+json_t *elle_read_anomaly(const elle_txns *t, const elle_mop *m, uint32_t writer, json_t *elem,
+                          const char *text);
 /* Why a→b (an edge of `type`): fills `out` with a sentence and returns a JSON step. */
 json_t *elle_explain_edge(const elle_txns *t, const elle_orders *o, uint32_t a, uint32_t b,
                           uint8_t type, const char *na, const char *nb, fl_buf *out);

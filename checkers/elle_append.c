@@ -20,29 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *read_anomaly(const elle_txns *t, const elle_mop *m, uint32_t writer, json_t *elem,
-                            const char *fmt_text) {
-    json_t *a = json_object();
-    json_object_set_new(a, "op", elle_txn_json(t, m->txn));
-    json_object_set(a, "key", t->keys.atoms[m->key].json);
-    if (elem) json_object_set(a, "element", elem);
-    if (writer != ELLE_NONE) json_object_set_new(a, "writer", elle_txn_json(t, writer));
-    fl_buf s = FL_BUF_INIT;
-    fl_buf_puts(&s, "In ");
-    elle_txn_text(t, m->txn, &s);
-    fl_buf_puts(&s, ", the read of ");
-    elle_mop_text(t, m, &s);
-    fl_buf_puts(&s, fmt_text);
-    if (writer != ELLE_NONE) {
-        fl_buf_puts(&s, " Writer: ");
-        elle_txn_text(t, writer, &s);
-        fl_buf_putc(&s, '.');
-    }
-    json_object_set_new(a, "message", json_string(fl_buf_cstr(&s)));
-    fl_buf_free(&s);
-    return a;
-}
-
 static uint32_t txn_of(const elle_txns *t, uint32_t mop) {
     return mop == ELLE_NONE ? ELLE_NONE : t->mops[mop].txn;
 }
@@ -120,30 +97,31 @@ void elle_infer_append(const elle_txns *t, fl_check_ctx *ctx, elle_graph *g, ell
             if (v != lo[e]) mismatch = 1;
             if (v == ELLE_NONE) {
                 elle_found_add(f, "garbage-read",
-                               read_anomaly(t, m, ELLE_NONE, vj,
-                                            " contains an element no transaction appended to "
-                                            "that key."));
+                               elle_read_anomaly(t, m, ELLE_NONE, vj,
+                                                 " contains an element no transaction appended to "
+                                                 "that key."));
                 continue;
             }
             if (stamp[v] == serial) {
                 elle_found_add(f, "duplicate-elements",
-                               read_anomaly(t, m, ELLE_NONE, vj,
-                                            " contains an element more than once; each append "
-                                            "happens once, so a list can hold it only once."));
+                               elle_read_anomaly(t, m, ELLE_NONE, vj,
+                                                 " contains an element more than once; each append "
+                                                 "happens once, so a list can hold it only once."));
                 continue;
             }
             stamp[v] = serial;
             uint32_t w = txn_of(t, elle_writer(t, k, v));
             if (w == ELLE_NONE) {
                 elle_found_add(f, "garbage-read",
-                               read_anomaly(t, m, ELLE_NONE, vj,
-                                            " contains an element no transaction appended to "
-                                            "that key."));
+                               elle_read_anomaly(t, m, ELLE_NONE, vj,
+                                                 " contains an element no transaction appended to "
+                                                 "that key."));
             } else if (t->txns[w].type == FL_OP_FAIL) {
-                elle_found_add(f, "G1a",
-                               read_anomaly(t, m, w, vj,
-                                            " contains an element appended by a transaction that "
-                                            "failed (aborted): an aborted read."));
+                elle_found_add(
+                    f, "G1a",
+                    elle_read_anomaly(t, m, w, vj,
+                                      " contains an element appended by a transaction that "
+                                      "failed (aborted): an aborted read."));
             }
         }
         if (mismatch) {
@@ -161,7 +139,7 @@ void elle_infer_append(const elle_txns *t, fl_check_ctx *ctx, elle_graph *g, ell
                 }
                 fl_buf_puts(&s, ": the two reads disagree on the order of the appends, so no "
                                 "single order of versions explains both.");
-                json_t *a = read_anomaly(t, m, ELLE_NONE, NULL, fl_buf_cstr(&s));
+                json_t *a = elle_read_anomaly(t, m, ELLE_NONE, NULL, fl_buf_cstr(&s));
                 if (lm) json_object_set_new(a, "other", elle_txn_json(t, lm->txn));
                 elle_found_add(f, "incompatible-order", a);
                 fl_buf_free(&s);
@@ -177,7 +155,7 @@ void elle_infer_append(const elle_txns *t, fl_check_ctx *ctx, elle_graph *g, ell
                 if (!t->mops[wm].ext)
                     elle_found_add(
                         f, "G1b",
-                        read_anomaly(
+                        elle_read_anomaly(
                             t, m, w, json_array_get(rj, m->rlen - 1),
                             " ends with an element its writer appended before another "
                             "append of its own to the same key: it observed an "

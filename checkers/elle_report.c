@@ -252,3 +252,26 @@ json_t *elle_explain_edge(const elle_txns *t, const elle_orders *o, uint32_t a, 
     fl_buf_free(&s);
     return st;
 }
+
+json_t *elle_read_anomaly(const elle_txns *t, const elle_mop *m, uint32_t writer, json_t *elem,
+                          const char *fmt_text) {
+    json_t *a = json_object();
+    json_object_set_new(a, "op", elle_txn_json(t, m->txn));
+    json_object_set(a, "key", t->keys.atoms[m->key].json);
+    if (elem) json_object_set(a, "element", elem);
+    if (writer != ELLE_NONE) json_object_set_new(a, "writer", elle_txn_json(t, writer));
+    fl_buf s = FL_BUF_INIT;
+    fl_buf_puts(&s, "In ");
+    elle_txn_text(t, m->txn, &s);
+    fl_buf_puts(&s, ", the read of ");
+    elle_mop_text(t, m, &s);
+    fl_buf_puts(&s, fmt_text);
+    if (writer != ELLE_NONE) {
+        fl_buf_puts(&s, " Writer: ");
+        elle_txn_text(t, writer, &s);
+        fl_buf_putc(&s, '.');
+    }
+    json_object_set_new(a, "message", json_string(fl_buf_cstr(&s)));
+    fl_buf_free(&s);
+    return a;
+}

@@ -30,25 +30,8 @@ static int kv_cmp(const void *a, const void *b) {
 
 static json_t *rd_anomaly(const elle_txns *t, const elle_mop *m, uint32_t writer,
                           const char *text) {
-    json_t *a = json_object();
-    json_object_set_new(a, "op", elle_txn_json(t, m->txn));
-    json_object_set(a, "key", t->keys.atoms[m->key].json);
-    json_object_set(a, "element", m->val == ELLE_NONE ? json_null() : t->vals.atoms[m->val].json);
-    if (writer != ELLE_NONE) json_object_set_new(a, "writer", elle_txn_json(t, writer));
-    fl_buf s = FL_BUF_INIT;
-    fl_buf_puts(&s, "In ");
-    elle_txn_text(t, m->txn, &s);
-    fl_buf_puts(&s, ", the read of ");
-    elle_mop_text(t, m, &s);
-    fl_buf_puts(&s, text);
-    if (writer != ELLE_NONE) {
-        fl_buf_puts(&s, " Writer: ");
-        elle_txn_text(t, writer, &s);
-        fl_buf_putc(&s, '.');
-    }
-    json_object_set_new(a, "message", json_string(fl_buf_cstr(&s)));
-    fl_buf_free(&s);
-    return a;
+    json_t *elem = m->val == ELLE_NONE ? json_null() : t->vals.atoms[m->val].json;
+    return elle_read_anomaly(t, m, writer, elem, text);
 }
 
 /* The txn's last write of `key` after micro-op index `after` (absolute), or ELLE_NONE. */
