@@ -104,6 +104,8 @@ void fl_exec_plan_free(fl_plan *plan);
 double fl_exec_now(void); /* monotonic seconds */
 int64_t fl_exec_now_ns(void);
 void fl_exec_sleep(double s);
+/* Prints a progress line to `p` (nothing when NULL) and flushes it at once. */
+void fl_exec_progress(FILE *p, const char *fmt, ...) FL_PRINTF(2, 3);
 
 typedef struct fl_proc {
     pid_t pid;  /* process (and group) id; 0 when not running */

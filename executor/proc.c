@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "exec.h"
 
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -287,4 +288,13 @@ void fl_exec_teardown_all(void) {
             }
             ns_registry[i][0] = 0;
         }
+}
+
+void fl_exec_progress(FILE *p, const char *fmt, ...) {
+    if (!p) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(p, fmt, ap);
+    va_end(ap);
+    fflush(p);
 }

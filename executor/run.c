@@ -16,16 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static void progress(FILE *p, const char *fmt, ...) FL_PRINTF(2, 3);
-static void progress(FILE *p, const char *fmt, ...) {
-    if (!p) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(p, fmt, ap);
-    va_end(ap);
-    fflush(p);
-}
-
 static const char *chk_name(fl_chk_state s) {
     return s == FL_CHK_VALID     ? "valid"
            : s == FL_CHK_INVALID ? "invalid"
@@ -225,7 +215,7 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
     for (int k = 0; k < nseeds && nr < 10; k++, seed++) {
         char dir[1000];
         snprintf(dir, sizeof dir, "%s/run-%d-seed-%lld", sdir, nr + 1, seed);
-        progress(o->progress, "  %s seed %lld (run %d)\n", sc->id, seed, nr + 1);
+        fl_exec_progress(o->progress, "  %s seed %lld (run %d)\n", sc->id, seed, nr + 1);
         fl_exec_session_event(ses, sc->id, "run started", dir + strlen(session_dir) + 1);
         fl_seed_run *r = &rs[nr++];
         fl_exec_seed_run_exec(sc, seed, dir, o->progress, r);
@@ -234,7 +224,7 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
         if (r->env_gap) {
             in.env_gap = 1;
             json_array_append_new(reasons, json_string(r->env_reason));
-            progress(o->progress, "    environment gap: %s\n", r->env_reason);
+            fl_exec_progress(o->progress, "    environment gap: %s\n", r->env_reason);
             break;
         }
         if (fl_exec_stop_requested()) { /* interrupted: the run never completed */
@@ -249,7 +239,7 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             if (!r->ran) in.env_gap = 1;
             break;
         }
-        progress(
+        fl_exec_progress(
             o->progress, "    checker: %s; faults proven %d/%d; workload %.1fs + overhead %.1fs\n",
             chk_name(r->chk), r->faults_proven, r->faults_scheduled, r->workload_s, r->overhead_s);
         if (r->chk == FL_CHK_INVALID) {
@@ -258,7 +248,7 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             in.first = FL_CHK_INVALID;
             /* re-run with the same seed */
             snprintf(dir, sizeof dir, "%s/run-%d-seed-%lld-rerun", sdir, nr + 1, seed);
-            progress(o->progress, "  %s re-run of seed %lld\n", sc->id, seed);
+            fl_exec_progress(o->progress, "  %s re-run of seed %lld\n", sc->id, seed);
             fl_exec_session_event(ses, sc->id, "re-run with the same seed",
                                   dir + strlen(session_dir) + 1);
             fl_seed_run *rr = &rs[nr++];
@@ -266,7 +256,7 @@ static scen_result run_scenario(const fl_scenario *sc, const fl_run_options *o,
             json_array_append_new(runs, run_summary(rr, session_dir, sc->rate));
             in.rerun = rr->chk;
             reproduced = rr->chk == FL_CHK_INVALID;
-            progress(o->progress, "    re-run checker: %s\n", chk_name(rr->chk));
+            fl_exec_progress(o->progress, "    re-run checker: %s\n", chk_name(rr->chk));
             break;
         }
         in.faults_proven = r->faults_proven;
@@ -398,7 +388,7 @@ int fl_exec_run(const fl_run_options *o, int *exit_code, fl_error *err) {
     }
     fl_session ses;
     fl_exec_session_init(&ses, &plan, dir);
-    progress(o->progress, "faultline run: %s (%d scenario%s) -> %s\n", o->plan_path, plan.n,
+    fl_exec_progress(o->progress, "faultline run: %s (%d scenario%s) -> %s\n", o->plan_path, plan.n,
              plan.n == 1 ? "" : "s", dir);
     fl_exec_session_write(&ses);
     int ran_any = 0;
@@ -411,14 +401,14 @@ int fl_exec_run(const fl_run_options *o, int *exit_code, fl_error *err) {
         } else if (!sc->has_run) {
             v = not_run(sc, "the scenario has no run block: nothing to execute");
         } else {
-            progress(o->progress, "%s %s\n", sc->id, sc->name ? sc->name : "");
+            fl_exec_progress(o->progress, "%s %s\n", sc->id, sc->name ? sc->name : "");
             fl_exec_session_event(&ses, sc->id, "scenario started", sc->name);
             scen_result r = run_scenario(sc, o, dir, &ses);
             v = r.verdict;
             ran_any |= r.ran;
         }
         const char *verdict = json_string_value(json_object_get(v, "verdict"));
-        progress(o->progress, "%s: %s — %s\n", sc->id, verdict,
+        fl_exec_progress(o->progress, "%s: %s — %s\n", sc->id, verdict,
                  json_string_value(json_array_get(json_object_get(v, "reasons"), 0)));
         fl_exec_session_event(&ses, sc->id, verdict,
                               json_string_value(json_array_get(json_object_get(v, "reasons"), 0)));
@@ -433,7 +423,7 @@ int fl_exec_run(const fl_run_options *o, int *exit_code, fl_error *err) {
     }
     const char *sv = fl_exec_session_finish(&ses);
     fl_exec_session_write(&ses);
-    progress(o->progress, "session verdict: %s (report: %s/report.md)\n", sv, dir);
+    fl_exec_progress(o->progress, "session verdict: %s (report: %s/report.md)\n", sv, dir);
     *exit_code = !strcmp(sv, "FAIL") ? 1 : ran_any ? 0 : 3;
     if (fl_exec_stop_requested() && *exit_code == 0) *exit_code = 3;
     fl_exec_session_free(&ses);

@@ -112,16 +112,6 @@ static void copy_node_logs(fl_cluster *c, const char *run_dir) {
     }
 }
 
-static void progress(FILE *p, const char *fmt, ...) FL_PRINTF(2, 3);
-static void progress(FILE *p, const char *fmt, ...) {
-    if (!p) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(p, fmt, ap);
-    va_end(ap);
-    fflush(p);
-}
-
 static void run_workload(loop *L, fl_fault *faults, fl_exec_evidence_state *ev, fl_rng *nrng,
                          FILE *prog) {
     const fl_scenario *sc = L->sc;
@@ -140,7 +130,7 @@ static void run_workload(loop *L, fl_fault *faults, fl_exec_evidence_state *ev, 
             fl_fault *f = &faults[i];
             if (!f->active && !f->done && t >= f->spec->at_s && t < end) {
                 fl_exec_nemesis_begin(f, L->c, L->h, nrng, t);
-                progress(prog, "    T+%.1fs %s %s\n", t, f->spec->kind_name,
+                fl_exec_progress(prog, "    T+%.1fs %s %s\n", t, f->spec->kind_name,
                          fl_buf_cstr(&f->injector));
                 for (int k = 0; k < sc->nevidence; k++)
                     if (ev[k].spec->fault == i && !strcmp(ev[k].spec->kind, "log"))
@@ -148,7 +138,7 @@ static void run_workload(loop *L, fl_fault *faults, fl_exec_evidence_state *ev, 
             }
             if (f->active && t >= f->spec->at_s + f->spec->duration_s) {
                 fl_exec_nemesis_end(f, L->c, L->h, t);
-                progress(prog, "    T+%.1fs end of %s\n", t, f->spec->kind_name);
+                fl_exec_progress(prog, "    T+%.1fs end of %s\n", t, f->spec->kind_name);
             }
             for (int k = 0; k < sc->nevidence; k++) {
                 fl_exec_evidence_state *e = &ev[k];
@@ -273,7 +263,7 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
         fl_exec_cluster_stop(&c);
         return;
     }
-    progress(prog, "    cluster of %d up in %.1fs%s\n", c.n, fl_exec_now() - t_start,
+    fl_exec_progress(prog, "    cluster of %d up in %.1fs%s\n", c.n, fl_exec_now() - t_start,
              c.use_netns ? " (in network namespaces)" : "");
     fl_rec h;
     fl_exec_rec_init(&h);
@@ -414,7 +404,7 @@ void fl_exec_seed_run_exec(const fl_scenario *sc, long long seed, const char *di
     else if (h.malformed_replies)
         snprintf(out->weak_reason, sizeof out->weak_reason,
                  "%d adapter replies were malformed or unmatched", h.malformed_replies);
-    progress(prog, "    workload %.1fs: %d ops (%d ok, %d fail, %d info, %d timeouts)\n",
+    fl_exec_progress(prog, "    workload %.1fs: %d ops (%d ok, %d fail, %d info, %d timeouts)\n",
              out->workload_s, h.ops, h.ok, h.fail, h.info, h.timeouts);
     if (out->ran && !out->error[0]) {
         char cwhy[512] = "";
