@@ -191,6 +191,17 @@ static int compile_pattern(fl_lang_rules *r, uint32_t pi, const char *src,
         p->preds[p->pred_count++] = pr;
         i = j + 1;
     }
+    /* predicates are pure and all must hold: string comparisons first, regexes last, so a
+     * failed #eq? / #any-of? spares the pcre2 search (stable, otherwise in file order) */
+    size_t w = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t k = w; k < p->pred_count; k++) {
+            if ((p->preds[k].op == FL_PRED_MATCH) != pass) continue;
+            fl_pred t = p->preds[k];
+            memmove(&p->preds[w + 1], &p->preds[w], (k - w) * sizeof *p->preds);
+            p->preds[w++] = t;
+        }
+    }
     return 0;
 }
 
