@@ -81,7 +81,6 @@ static topic topics[] = {
 
 #define TOPIC_COUNT (sizeof topics / sizeof topics[0])
 
-static pcre2_code *any_topic;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static pcre2_code *compile(const char *pat) {
@@ -97,14 +96,11 @@ static pcre2_code *compile(const char *pat) {
     return re;
 }
 
+/* Each topic is searched on its own: pcre2 skips ahead to a topic's possible first letters
+ * and required text, which one alternation of all topics (tried at every byte, about 900
+ * instructions a byte of doc comment) cannot, so the 17 searches cost less than that one. */
 static void init(void) {
-    fl_buf all = FL_BUF_INIT;
-    for (size_t i = 0; i < TOPIC_COUNT; i++) {
-        topics[i].re = compile(topics[i].pattern);
-        fl_buf_printf(&all, "%s(?:%s)", i ? "|" : "", topics[i].pattern);
-    }
-    any_topic = compile(fl_buf_cstr(&all));
-    fl_buf_free(&all);
+    for (size_t i = 0; i < TOPIC_COUNT; i++) topics[i].re = compile(topics[i].pattern);
 }
 
 static int is_space(char c) {
@@ -167,7 +163,6 @@ static char *sentence(const char *t, size_t n, size_t ms, size_t me) {
 void fl__claims_scan(fl_file_facts *f, const char *text, size_t length, const char *display,
                      int line, const char *kind, pcre2_match_data *md) {
     pthread_once(&once, init);
-    if (pcre2_match(any_topic, (PCRE2_SPTR)text, length, 0, 0, md, NULL) < 0) return;
     for (size_t i = 0; i < TOPIC_COUNT; i++) {
         if (pcre2_match(topics[i].re, (PCRE2_SPTR)text, length, 0, 0, md, NULL) < 0) continue;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);

@@ -54,10 +54,12 @@ typedef struct fl_pred {
     int op;     /* enum fl_pred_op */
     int negate; /* the not- form */
     uint32_t capture;
-    int64_t capture2;    /* #eq? between two captures; -1 otherwise */
-    const char *str;     /* #eq? with a string */
-    pcre2_code *re;      /* #match? */
-    const char **values; /* #any-of? */
+    int64_t capture2;     /* #eq? between two captures; -1 otherwise */
+    const char *str;      /* #eq? with a string */
+    uint32_t str_len;     /* its length */
+    pcre2_code *re;       /* #match? */
+    const char **values;  /* #any-of? */
+    uint32_t *value_lens; /* their lengths */
     size_t value_count;
 } fl_pred;
 

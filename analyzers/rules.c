@@ -156,7 +156,7 @@ static int compile_pattern(fl_lang_rules *r, uint32_t pi, const char *src,
             if (args[1].type == TSQueryPredicateStepTypeCapture)
                 pr.capture2 = args[1].value_id;
             else
-                pr.str = ts_query_string_value_for_id(r->query, args[1].value_id, &len);
+                pr.str = ts_query_string_value_for_id(r->query, args[1].value_id, &pr.str_len);
         } else if (pr.op == FL_PRED_MATCH) {
             if (argc != 2 || args[1].type != TSQueryPredicateStepTypeString) {
                 fl_error_set(err, epath, eline, ecol, "#%s expects a capture and a regex", op);
@@ -177,19 +177,33 @@ static int compile_pattern(fl_lang_rules *r, uint32_t pi, const char *src,
         } else {
             pr.value_count = argc - 1;
             pr.values = fl_xcalloc(pr.value_count, sizeof *pr.values);
+            pr.value_lens = fl_xcalloc(pr.value_count, sizeof *pr.value_lens);
             for (uint32_t k = 0; k < pr.value_count; k++) {
                 if (args[1 + k].type != TSQueryPredicateStepTypeString) {
                     free(pr.values);
+                    free(pr.value_lens);
                     fl_error_set(err, epath, eline, ecol, "#%s expects strings after the capture",
                                  op);
                     return -1;
                 }
-                pr.values[k] = ts_query_string_value_for_id(r->query, args[1 + k].value_id, &len);
+                pr.values[k] =
+                    ts_query_string_value_for_id(r->query, args[1 + k].value_id, &pr.value_lens[k]);
             }
         }
         p->preds = fl_xrealloc(p->preds, (p->pred_count + 1) * sizeof *p->preds);
         p->preds[p->pred_count++] = pr;
         i = j + 1;
+    }
+    /* predicates are pure and all must hold: string comparisons first, regexes last, so a
+     * failed #eq? / #any-of? spares the pcre2 search (stable, otherwise in file order) */
+    size_t w = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t k = w; k < p->pred_count; k++) {
+            if ((p->preds[k].op == FL_PRED_MATCH) != pass) continue;
+            fl_pred t = p->preds[k];
+            memmove(&p->preds[w + 1], &p->preds[w], (k - w) * sizeof *p->preds);
+            p->preds[w++] = t;
+        }
     }
     return 0;
 }
@@ -227,6 +241,7 @@ void fl__rules_free(fl_lang_rules *r) {
             for (size_t k = 0; k < p->pred_count; k++) {
                 if (p->preds[k].re) pcre2_code_free(p->preds[k].re);
                 free(p->preds[k].values);
+                free(p->preds[k].value_lens);
             }
             free(p->preds);
         }
@@ -239,10 +254,10 @@ void fl__rules_free(fl_lang_rules *r) {
     r->query = NULL;
 }
 
-static int node_eq(TSNode a, const char *text, const char *s) {
-    uint32_t as = ts_node_start_byte(a), ae = ts_node_end_byte(a);
-    size_t n = strlen(s);
-    return ae - as == n && memcmp(text + as, s, n) == 0;
+/* text[s, e) equals str (n bytes); the lengths come from the query, so most mismatches
+ * cost one comparison */
+static int span_eq(const char *text, uint32_t s, uint32_t e, const char *str, uint32_t n) {
+    return e - s == n && memcmp(text + s, str, n) == 0;
 }
 
 static int one_pred(const fl_pred *p, TSNode node, const TSQueryMatch *m, const char *text,
@@ -259,7 +274,7 @@ static int one_pred(const fl_pred *p, TSNode node, const TSQueryMatch *m, const 
                 }
                 return 0;
             }
-            return node_eq(node, text, p->str);
+            return span_eq(text, s, e, p->str, p->str_len);
         case FL_PRED_MATCH:
             /* text past FL_MATCH_MAX_BYTES is generated data, not a site (and searching every
              * level of a long a + b + c chain would be quadratic) */
@@ -267,7 +282,7 @@ static int one_pred(const fl_pred *p, TSNode node, const TSQueryMatch *m, const 
             return pcre2_match(p->re, (PCRE2_SPTR)(text + s), e - s, 0, 0, md, NULL) >= 0;
         case FL_PRED_ANY_OF:
             for (size_t k = 0; k < p->value_count; k++)
-                if (node_eq(node, text, p->values[k])) return 1;
+                if (span_eq(text, s, e, p->values[k], p->value_lens[k])) return 1;
             return 0;
     }
     return 0;

@@ -40,10 +40,11 @@
   (#eq? @_fn "Unlock")
   (#match? @_ctx "(?i)ctx|context")) @lease.release
 
-; clientv3.WithLease(id), concurrency.WithTTL(n)
+; clientv3.WithLease(id), concurrency.WithTTL(n); the gRPC API's LeaseTimeToLive, TimeToLive
+; (one pattern for all: each pattern costs every call expression a query-cursor state)
 (call_expression
   . function: (selector_expression field: (field_identifier) @_fn)
-  (#any-of? @_fn "WithLease" "WithTTL")) @lease.ttl
+  (#any-of? @_fn "WithLease" "WithTTL" "LeaseTimeToLive" "TimeToLive")) @lease.ttl
 
 ; leadership: e.Campaign(ctx, v), e.Leader(ctx), e.Observe(ctx); raft.VerifyLeader(),
 ; r.State() == raft.Leader, r.LeaderCh(), n.IsLeader()
@@ -67,7 +68,8 @@
   . function: (identifier) @_f
   (#match? @_f "^wait(Deletes?|ForDeletes?|ForRelease|ForLock)$")) @lease.acquire
 
-; the etcd lease gRPC API: remote.LeaseGrant, LeaseKeepAlive, LeaseRevoke, LeaseTimeToLive
+; the etcd lease gRPC API: remote.LeaseGrant, LeaseKeepAlive, LeaseRevoke (LeaseTimeToLive:
+; with WithLease above)
 (call_expression
   . function: (selector_expression field: (field_identifier) @_fn)
   (#eq? @_fn "LeaseGrant")) @lease.acquire
@@ -77,9 +79,6 @@
 (call_expression
   . function: (selector_expression field: (field_identifier) @_fn)
   (#eq? @_fn "LeaseRevoke")) @lease.release
-(call_expression
-  . function: (selector_expression field: (field_identifier) @_fn)
-  (#any-of? @_fn "LeaseTimeToLive" "TimeToLive")) @lease.ttl
 ; stream.Send(&pb.LeaseKeepAliveRequest{...})
 (call_expression
   . function: (selector_expression field: (field_identifier) @_fn)

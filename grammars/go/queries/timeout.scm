@@ -8,11 +8,12 @@
   (#eq? @_pkg "context")
   (#any-of? @_fn "WithTimeout" "WithDeadline" "WithTimeoutCause" "WithDeadlineCause")) @timeout.context
 
-; conn.SetDeadline(t), SetReadDeadline, SetWriteDeadline
+; conn.SetDeadline(t), SetReadDeadline, SetWriteDeadline; net.DialTimeout(network, addr, d)
+; (one pattern for all: each pattern costs every call expression a query-cursor state)
 (call_expression
   . function: (selector_expression
     field: (field_identifier) @_fn)
-  (#any-of? @_fn "SetDeadline" "SetReadDeadline" "SetWriteDeadline")) @timeout.call
+  (#any-of? @_fn "SetDeadline" "SetReadDeadline" "SetWriteDeadline" "DialTimeout")) @timeout.call
 
 ; http.Client{Timeout: ...}, clientv3.Config{DialTimeout: ...}
 (keyed_element
@@ -39,12 +40,9 @@
   (#match? @_l "(?i)deadline$")
   (#match? @_r "^time\\.Now\\(\\)\\.Add\\("))
 
-; net.DialTimeout(network, addr, d), stream.Dial(target, n.timeout)
+; stream.Dial(target, n.timeout) (net.DialTimeout: with SetDeadline above)
 (call_expression
   . function: (selector_expression field: (field_identifier) @_fn)
   arguments: (argument_list) @_args
   (#match? @_fn "^Dial\\w*$")
   (#match? @_args "(?i)timeout|deadline")) @timeout.call
-(call_expression
-  . function: (selector_expression field: (field_identifier) @_fn)
-  (#eq? @_fn "DialTimeout")) @timeout.call
