@@ -657,17 +657,7 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
                     fl_site copy = *site;
                     fl_site *u = fl__facts_add_site(f);
                     *u = copy;
-                    if (tc >= 0) {
-                        const fl_call *c = &f->calls[tc];
-                        u->line = c->line;
-                        u->column = c->column;
-                        u->end_line = c->end_line;
-                        u->end_column = c->end_column;
-                        u->column_utf16 = c->column_utf16;
-                        u->end_column_utf16 = c->end_column_utf16;
-                        u->start_byte = c->start_byte;
-                        u->end_byte = c->end_byte;
-                    }
+                    if (tc >= 0) fl__site_at_call(u, &f->calls[tc]);
                     u->rule = fl_xstrdup("idempotency.retried-write");
                     u->category = FL_SITE_IDEMPOTENCY;
                     u->path = fl_xstrdup(path);
@@ -706,4 +696,15 @@ fl_file_facts *fl_analyze_text(const fl_analyzer *a, const char *path, const cha
     fl_file_facts *f = fl__analyze(a, &w, path, language, text, length, old_tree, tree_out, err);
     fl_worker_fini(&w);
     return f;
+}
+
+void fl__site_at_call(fl_site *s, const fl_call *c) {
+    s->line = c->line;
+    s->column = c->column;
+    s->end_line = c->end_line;
+    s->end_column = c->end_column;
+    s->column_utf16 = c->column_utf16;
+    s->end_column_utf16 = c->end_column_utf16;
+    s->start_byte = c->start_byte;
+    s->end_byte = c->end_byte;
 }

@@ -270,14 +270,7 @@ int fl_index_result(const fl_index *ix, const char *only_path, fl_scan_result *o
             s->category = FL_SITE_RETRY;
             s->language = f->language;
             s->path = fl_xstrdup(f->path);
-            s->line = c->line;
-            s->column = c->column;
-            s->end_line = c->end_line;
-            s->end_column = c->end_column;
-            s->column_utf16 = c->column_utf16;
-            s->end_column_utf16 = c->end_column_utf16;
-            s->start_byte = c->start_byte;
-            s->end_byte = c->end_byte;
+            fl__site_at_call(s, c);
             s->function = fl_xstrdup(fname);
             s->target = fl_xstrdup(w->name);
             fl_buf m = FL_BUF_INIT;

@@ -141,6 +141,8 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
 fl_site *fl__facts_add_site(fl_file_facts *f);
 fl_claim *fl__facts_add_claim(fl_file_facts *f);
 void fl__site_copy(fl_site *dst, const fl_site *src);
+/* Gives the site the exact range of a call (lines, byte and UTF-16 columns, bytes). */
+void fl__site_at_call(fl_site *s, const fl_call *c);
 void fl__site_fini(fl_site *s);
 void fl__claim_copy(fl_claim *dst, const fl_claim *src);
 void fl__claim_fini(fl_claim *c);
