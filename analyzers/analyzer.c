@@ -70,6 +70,7 @@ static void add_part(qsrc *q, const char *path, const char *text, size_t len, in
     q->parts[q->part_count].path = p;
     q->parts[q->part_count].offset = q->text.len;
     q->parts[q->part_count].length = len;
+    q->parts[q->part_count].user = own_path;
     q->part_count++;
     fl_buf_append(&q->text, text, len);
     fl_buf_putc(&q->text, '\n');
@@ -212,12 +213,25 @@ void fl_analyzer_free(fl_analyzer *a) {
 void fl_worker_init(fl_worker *w) {
     w->parser = ts_parser_new();
     w->cursor = ts_query_cursor_new();
+    w->dcursor = ts_query_cursor_new();
+    ts_query_cursor_set_max_start_depth(w->dcursor, 0);
+    w->scursor = ts_query_cursor_new();
+    ts_query_cursor_set_max_start_depth(w->scursor, 1);
+    w->stack = NULL;
+    for (size_t i = 0; i < FL_QUERY_PATH_MAX; i++) w->children[i] = ts_tree_cursor_new((TSNode){0});
+    w->sib_done = NULL;
+    w->stack_cap = 0;
     w->md = pcre2_match_data_create(16, NULL);
 }
 
 void fl_worker_fini(fl_worker *w) {
     if (w->parser) ts_parser_delete(w->parser);
     if (w->cursor) ts_query_cursor_delete(w->cursor);
+    if (w->dcursor) ts_query_cursor_delete(w->dcursor);
+    if (w->scursor) ts_query_cursor_delete(w->scursor);
+    for (size_t i = 0; i < FL_QUERY_PATH_MAX; i++) ts_tree_cursor_delete(&w->children[i]);
+    free(w->stack);
+    free(w->sib_done);
     if (w->md) pcre2_match_data_free(w->md);
     memset(w, 0, sizeof *w);
 }

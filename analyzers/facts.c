@@ -1,6 +1,7 @@
 /*
  * facts.c — the analysis of ONE file: parse (incrementally when given an edited tree), run
- * the language's combined query once, and turn matches into facts: sites (capture names
+ * the language's rules over the tree (node by node in walk mode, else one query cursor; see
+ * internal.h), and turn matches into facts: sites (capture names
  * @<category>.<kind>), functions, calls, and claim text (doc comments, error type names,
  * test names). Then the per-file resolution: each site's enclosing function, what a retry
  * site retries (its @target, or the first meaningful call inside it), nested retry loops
@@ -359,12 +360,22 @@ static int cmp_site_pos(const void *a, const void *b) {
 
 /* The temporary form of a site while matches are collected. */
 typedef struct raw_site {
-    uint32_t cap; /* capture id (rule name) */
+    const fl_capinfo *ci; /* the capture (rule name) */
     TSNode node;
     int has_target;
     uint32_t tstart, tend; /* @target range */
     const char *message;   /* from #set!, may be NULL */
 } raw_site;
+
+/* What the matches of one file are collected into. */
+typedef struct match_ctx {
+    const fl_lang_rules *rules;
+    fl_worker *w;
+    fl_file_facts *f;
+    const char *text;
+    raw_site *raws;
+    size_t raw_count, raw_cap;
+} match_ctx;
 
 static int is_retry_rule(const char *rule) {
     /* a one-shot retry decision (retry.decision) neither makes its function a retrying one
@@ -406,6 +417,236 @@ static long find_target_call(const fl_file_facts *f, const char *text, uint32_t 
         }
     }
     return -1;
+}
+
+/* Records a call and the callee's name (a call-root match). */
+static void add_call(match_ctx *c, TSNode call_node, TSNode call_name) {
+    fl_file_facts *f = c->f;
+    const char *text = c->text;
+    if (f->call_count == f->call_cap) {
+        f->call_cap = f->call_cap ? f->call_cap * 2 : 64;
+        f->calls = fl_xrealloc(f->calls, f->call_cap * sizeof *f->calls);
+    }
+    fl_call *cl = &f->calls[f->call_count++];
+    cl->start_byte = ts_node_start_byte(call_node);
+    cl->end_byte = ts_node_end_byte(call_node);
+    cl->name_start = ts_node_start_byte(call_name);
+    cl->name_end = ts_node_end_byte(call_name);
+    const char *id;
+    size_t n;
+    fl__last_ident(text + cl->name_start, cl->name_end - cl->name_start, &id, &n);
+    cl->name_hash = fl__hash(id, n, 0);
+    pos p = node_pos(call_node, text);
+    cl->line = p.line;
+    cl->column = p.column;
+    cl->end_line = p.end_line;
+    cl->end_column = p.end_column;
+    cl->column_utf16 = p.c16;
+    cl->end_column_utf16 = p.ec16;
+}
+
+/* Runs the dispatch query at a call whose callee (or text) names what one of its patterns
+ * needs. */
+static void take_match(match_ctx *c, const fl_rule_query *q, const TSQueryMatch *m);
+static void dispatch_at(match_ctx *c, TSNode call_node, TSNode call_name) {
+    if (!fl__rules_dispatch_candidate(c->rules, c->text, ts_node_start_byte(call_node),
+                                      ts_node_end_byte(call_node), ts_node_start_byte(call_name),
+                                      ts_node_end_byte(call_name)))
+        return;
+    const fl_rule_query *dq = &c->rules->dispatch;
+    fl_worker *w = c->w;
+    ts_query_cursor_exec(w->dcursor, dq->query, call_node);
+    TSQueryMatch dm;
+    while (ts_query_cursor_next_match(w->dcursor, &dm))
+        if (fl__rules_match_ok(dq, &dm, c->text, w->md)) take_match(c, dq, &dm);
+}
+
+/* Turns one match of `q` into facts; a call-root match also runs the dispatch query on
+ * its call when the callee names an identifier a dispatched pattern needs. */
+static void take_match(match_ctx *c, const fl_rule_query *q, const TSQueryMatch *m) {
+    fl_file_facts *f = c->f;
+    const char *text = c->text;
+    fl_worker *w = c->w;
+    int has_target = 0;
+    uint32_t ts_ = 0, te = 0;
+    TSNode fn_node = {0}, fn_name = {0}, call_node = {0}, call_name = {0};
+    int has_fn = 0, has_fn_name = 0, has_call = 0, has_call_name = 0;
+    int has_doc = 0, doc_line = 0;
+    uint32_t doc_s = 0, doc_e = 0;
+    for (uint16_t k = 0; k < m->capture_count; k++) {
+        const fl_capinfo *ci = &q->caps[m->captures[k].index];
+        TSNode n = m->captures[k].node;
+        switch (ci->kind) {
+            case FL_CAP_TARGET:
+                has_target = 1;
+                ts_ = ts_node_start_byte(n);
+                te = ts_node_end_byte(n);
+                break;
+            case FL_CAP_FUNCTION:
+                fn_node = n, has_fn = 1;
+                break;
+            case FL_CAP_FUNCTION_NAME:
+                fn_name = n, has_fn_name = 1;
+                break;
+            case FL_CAP_CALL:
+                call_node = n, has_call = 1;
+                break;
+            case FL_CAP_CALL_NAME:
+                call_name = n, has_call_name = 1;
+                break;
+            case FL_CAP_CLAIM_DOC_ABOVE: {
+                /* the named siblings right before the node that are comments */
+                TSNode p = ts_node_prev_named_sibling(n);
+                while (!ts_node_is_null(p) && strstr(ts_node_type(p), "comment")) {
+                    uint32_t s = ts_node_start_byte(p), e = ts_node_end_byte(p);
+                    if (!has_doc || s < doc_s)
+                        doc_s = s, doc_line = (int)ts_node_start_point(p).row + 1;
+                    if (!has_doc || e > doc_e) doc_e = e;
+                    has_doc = 1;
+                    p = ts_node_prev_named_sibling(p);
+                }
+                break;
+            }
+            case FL_CAP_CLAIM_DOC: {
+                /* adjacent comment lines of one match are read as one text */
+                uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+                if (!has_doc || s < doc_s)
+                    doc_s = s, doc_line = (int)ts_node_start_point(n).row + 1;
+                if (!has_doc || e > doc_e) doc_e = e;
+                has_doc = 1;
+                break;
+            }
+            case FL_CAP_CLAIM_ERROR_TYPE:
+            case FL_CAP_CLAIM_TEST_NAME: {
+                uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+                char *words = split_ident(text + s, e - s);
+                char *ident = fl_xstrndup(text + s, e - s);
+                fl__claims_scan(f, words, strlen(words), ident, (int)ts_node_start_point(n).row + 1,
+                                ci->kind == FL_CAP_CLAIM_ERROR_TYPE ? "error-type" : "test-name",
+                                w->md);
+                free(ident);
+                free(words);
+                break;
+            }
+            default:
+                break;
+        }
+    }
+    if (has_doc) fl__claims_scan(f, text + doc_s, doc_e - doc_s, NULL, doc_line, "comment", w->md);
+    if (has_fn && has_fn_name) {
+        if (f->func_count == f->func_cap) {
+            f->func_cap = f->func_cap ? f->func_cap * 2 : 16;
+            f->funcs = fl_xrealloc(f->funcs, f->func_cap * sizeof *f->funcs);
+        }
+        fl_func *fn = &f->funcs[f->func_count++];
+        uint32_t s = ts_node_start_byte(fn_name), e = ts_node_end_byte(fn_name);
+        fn->name = fl_xstrndup(text + s, e - s);
+        fn->start_byte = ts_node_start_byte(fn_node);
+        fn->end_byte = ts_node_end_byte(fn_node);
+        fn->line = (int)ts_node_start_point(fn_node).row + 1;
+        fn->retrying = 0;
+    }
+    if (has_call && has_call_name) add_call(c, call_node, call_name);
+    for (uint16_t k = 0; k < m->capture_count; k++) {
+        const fl_capinfo *ci = &q->caps[m->captures[k].index];
+        if (ci->kind != FL_CAP_SITE) continue;
+        if (c->raw_count == c->raw_cap) {
+            c->raw_cap = c->raw_cap ? c->raw_cap * 2 : 16;
+            c->raws = fl_xrealloc(c->raws, c->raw_cap * sizeof *c->raws);
+        }
+        raw_site *r = &c->raws[c->raw_count++];
+        r->ci = ci;
+        r->node = m->captures[k].node;
+        r->has_target = has_target;
+        r->tstart = ts_;
+        r->tend = te;
+        r->message = q->patterns[m->pattern_index].message;
+    }
+    if (q->patterns[m->pattern_index].call_root && has_call && has_call_name)
+        dispatch_at(c, call_node, call_name);
+}
+
+/* Runs the sibling patterns at `parent`: those starting at its children (and, for the tree's
+ * root, at itself: it has no siblings a cursor over the whole tree would see either). */
+static void run_siblings(match_ctx *c, TSNode parent, int is_root) {
+    const fl_rule_query *sq = &c->rules->siblings;
+    fl_worker *w = c->w;
+    ts_query_cursor_exec(w->scursor, sq->query, parent);
+    TSQueryMatch m;
+    while (ts_query_cursor_next_match(w->scursor, &m)) {
+        const fl_pattern_info *p = &sq->patterns[m.pattern_index];
+        int at_parent = 0;
+        for (uint16_t k = 0; k < m.capture_count && !is_root && !at_parent; k++)
+            for (size_t j = 0; j < p->start_cap_count; j++)
+                if (m.captures[k].index == p->start_caps[j] &&
+                    ts_node_eq(m.captures[k].node, parent))
+                    at_parent = 1;
+        /* a match starting at the parent itself belongs to the parent's own parent, where its
+         * siblings are in view */
+        if (at_parent) continue;
+        if (fl__rules_match_ok(sq, &m, c->text, w->md)) take_match(c, sq, &m);
+    }
+}
+
+/* Walk mode: visits every node once and runs main only where one of its patterns can start
+ * (max start depth 0); the sibling patterns run once at each parent of a node they can start
+ * at (max start depth 1). */
+static void walk_tree(match_ctx *c, TSNode root) {
+    const fl_lang_rules *rules = c->rules;
+    fl_worker *w = c->w;
+    ts_query_cursor_set_max_start_depth(w->cursor, 0);
+    if (rules->siblings.query) run_siblings(c, root, 1);
+    TSTreeCursor tc = ts_tree_cursor_new(root);
+    size_t depth = 0; /* of the current node; w->stack[0..depth) are its ancestors */
+    for (;;) {
+        TSNode n = ts_tree_cursor_current_node(&tc);
+        if (depth > 0 && rules->sib_start && !w->sib_done[depth - 1]) {
+            TSSymbol ssym = ts_node_symbol(n);
+            if (ssym < rules->symbol_count && rules->sib_start[ssym]) {
+                w->sib_done[depth - 1] = 1;
+                run_siblings(c, w->stack[depth - 1], 0);
+            }
+        }
+        TSSymbol sym = ts_node_symbol(n);
+        int any = sym < rules->symbol_count && rules->sym_start[sym] != rules->sym_start[sym + 1];
+        uint16_t nf = any ? rules->native_field[sym] : 0;
+        if (!any) {
+            /* no main pattern starts at this type */
+        } else if (nf) {
+            /* a call root's match, made here: the callee is the child under its field */
+            TSNode callee = ts_node_child_by_field_id(n, nf);
+            if (!ts_node_is_null(callee) && ts_node_is_named(callee) &&
+                (!rules->native_type[sym] ||
+                 strcmp(ts_node_type(callee), rules->native_type[sym]) == 0)) {
+                add_call(c, n, callee);
+                if (rules->dispatch.query) dispatch_at(c, n, callee);
+            }
+        } else if (fl__rules_node_may_match(rules, sym, n, c->text, w->md, w->children)) {
+            ts_query_cursor_exec(w->cursor, rules->main.query, n);
+            TSQueryMatch m;
+            while (ts_query_cursor_next_match(w->cursor, &m))
+                if (fl__rules_match_ok(&rules->main, &m, c->text, w->md))
+                    take_match(c, &rules->main, &m);
+        }
+        if (ts_tree_cursor_goto_first_child(&tc)) {
+            if (depth == w->stack_cap) {
+                w->stack_cap = w->stack_cap ? w->stack_cap * 2 : 64;
+                w->stack = fl_xrealloc(w->stack, w->stack_cap * sizeof *w->stack);
+                w->sib_done = fl_xrealloc(w->sib_done, w->stack_cap);
+            }
+            w->stack[depth] = n;
+            w->sib_done[depth] = depth == 0; /* the root's children ran above */
+            depth++;
+            continue;
+        }
+        while (!ts_tree_cursor_goto_next_sibling(&tc)) {
+            if (!ts_tree_cursor_goto_parent(&tc)) {
+                ts_tree_cursor_delete(&tc);
+                return;
+            }
+            depth--;
+        }
+    }
 }
 
 fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
@@ -453,120 +694,19 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
     if (ts_node_has_error(root))
         f->parse_errors = count_errors(root, &f->first_error_line, &f->first_error_column);
 
-    raw_site *raws = NULL;
-    size_t raw_count = 0, raw_cap = 0;
-    if (rules->query) {
-        ts_query_cursor_exec(w->cursor, rules->query, root);
+    match_ctx mc = {rules, w, f, text, NULL, 0, 0};
+    if (rules->main.query && rules->walk) {
+        walk_tree(&mc, root);
+    } else if (rules->main.query) {
+        ts_query_cursor_set_max_start_depth(w->cursor, UINT32_MAX);
+        ts_query_cursor_exec(w->cursor, rules->main.query, root);
         TSQueryMatch m;
-        while (ts_query_cursor_next_match(w->cursor, &m)) {
-            if (!fl__rules_match_ok(rules, &m, text, w->md)) continue;
-            int has_target = 0;
-            uint32_t ts_ = 0, te = 0;
-            TSNode fn_node = {0}, fn_name = {0}, call_node = {0}, call_name = {0};
-            int has_fn = 0, has_fn_name = 0, has_call = 0, has_call_name = 0;
-            int has_doc = 0, doc_line = 0;
-            uint32_t doc_s = 0, doc_e = 0;
-            for (uint16_t k = 0; k < m.capture_count; k++) {
-                const fl_capinfo *ci = &rules->caps[m.captures[k].index];
-                TSNode n = m.captures[k].node;
-                switch (ci->kind) {
-                    case FL_CAP_TARGET:
-                        has_target = 1;
-                        ts_ = ts_node_start_byte(n);
-                        te = ts_node_end_byte(n);
-                        break;
-                    case FL_CAP_FUNCTION:
-                        fn_node = n, has_fn = 1;
-                        break;
-                    case FL_CAP_FUNCTION_NAME:
-                        fn_name = n, has_fn_name = 1;
-                        break;
-                    case FL_CAP_CALL:
-                        call_node = n, has_call = 1;
-                        break;
-                    case FL_CAP_CALL_NAME:
-                        call_name = n, has_call_name = 1;
-                        break;
-                    case FL_CAP_CLAIM_DOC: {
-                        /* adjacent comment lines of one match are read as one text */
-                        uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
-                        if (!has_doc || s < doc_s)
-                            doc_s = s, doc_line = (int)ts_node_start_point(n).row + 1;
-                        if (!has_doc || e > doc_e) doc_e = e;
-                        has_doc = 1;
-                        break;
-                    }
-                    case FL_CAP_CLAIM_ERROR_TYPE:
-                    case FL_CAP_CLAIM_TEST_NAME: {
-                        uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
-                        char *words = split_ident(text + s, e - s);
-                        char *ident = fl_xstrndup(text + s, e - s);
-                        fl__claims_scan(
-                            f, words, strlen(words), ident, (int)ts_node_start_point(n).row + 1,
-                            ci->kind == FL_CAP_CLAIM_ERROR_TYPE ? "error-type" : "test-name",
-                            w->md);
-                        free(ident);
-                        free(words);
-                        break;
-                    }
-                    default:
-                        break;
-                }
-            }
-            if (has_doc)
-                fl__claims_scan(f, text + doc_s, doc_e - doc_s, NULL, doc_line, "comment", w->md);
-            if (has_fn && has_fn_name) {
-                if (f->func_count == f->func_cap) {
-                    f->func_cap = f->func_cap ? f->func_cap * 2 : 16;
-                    f->funcs = fl_xrealloc(f->funcs, f->func_cap * sizeof *f->funcs);
-                }
-                fl_func *fn = &f->funcs[f->func_count++];
-                uint32_t s = ts_node_start_byte(fn_name), e = ts_node_end_byte(fn_name);
-                fn->name = fl_xstrndup(text + s, e - s);
-                fn->start_byte = ts_node_start_byte(fn_node);
-                fn->end_byte = ts_node_end_byte(fn_node);
-                fn->line = (int)ts_node_start_point(fn_node).row + 1;
-                fn->retrying = 0;
-            }
-            if (has_call && has_call_name) {
-                if (f->call_count == f->call_cap) {
-                    f->call_cap = f->call_cap ? f->call_cap * 2 : 64;
-                    f->calls = fl_xrealloc(f->calls, f->call_cap * sizeof *f->calls);
-                }
-                fl_call *c = &f->calls[f->call_count++];
-                c->start_byte = ts_node_start_byte(call_node);
-                c->end_byte = ts_node_end_byte(call_node);
-                c->name_start = ts_node_start_byte(call_name);
-                c->name_end = ts_node_end_byte(call_name);
-                const char *id;
-                size_t n;
-                fl__last_ident(text + c->name_start, c->name_end - c->name_start, &id, &n);
-                c->name_hash = fl__hash(id, n, 0);
-                pos p = node_pos(call_node, text);
-                c->line = p.line;
-                c->column = p.column;
-                c->end_line = p.end_line;
-                c->end_column = p.end_column;
-                c->column_utf16 = p.c16;
-                c->end_column_utf16 = p.ec16;
-            }
-            for (uint16_t k = 0; k < m.capture_count; k++) {
-                const fl_capinfo *ci = &rules->caps[m.captures[k].index];
-                if (ci->kind != FL_CAP_SITE) continue;
-                if (raw_count == raw_cap) {
-                    raw_cap = raw_cap ? raw_cap * 2 : 16;
-                    raws = fl_xrealloc(raws, raw_cap * sizeof *raws);
-                }
-                raw_site *r = &raws[raw_count++];
-                r->cap = m.captures[k].index;
-                r->node = m.captures[k].node;
-                r->has_target = has_target;
-                r->tstart = ts_;
-                r->tend = te;
-                r->message = rules->patterns[m.pattern_index].message;
-            }
-        }
+        while (ts_query_cursor_next_match(w->cursor, &m))
+            if (fl__rules_match_ok(&rules->main, &m, text, w->md))
+                take_match(&mc, &rules->main, &m);
     }
+    raw_site *raws = mc.raws;
+    size_t raw_count = mc.raw_count;
     if (f->func_count) qsort(f->funcs, f->func_count, sizeof *f->funcs, cmp_func);
     if (f->call_count) qsort(f->calls, f->call_count, sizeof *f->calls, cmp_call);
     /* drop duplicate calls (two patterns matching one call) */
@@ -584,7 +724,7 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
     /* raw matches -> sites */
     for (size_t i = 0; i < raw_count; i++) {
         raw_site *r = &raws[i];
-        const fl_capinfo *ci = &rules->caps[r->cap];
+        const fl_capinfo *ci = r->ci;
         uint32_t s = ts_node_start_byte(r->node), e = ts_node_end_byte(r->node);
         /* the same rule on the same node from two patterns counts once */
         int dup = 0;
@@ -597,7 +737,7 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
         if (strcmp(ci->name, "retry.loop") == 0) {
             int outer = 0;
             for (size_t k = 0; k < raw_count && !outer; k++) {
-                if (k == i || raws[k].cap != r->cap) continue;
+                if (k == i || strcmp(raws[k].ci->name, ci->name) != 0) continue;
                 uint32_t ks = ts_node_start_byte(raws[k].node), ke = ts_node_end_byte(raws[k].node);
                 if (ks >= s && ke <= e && (ks != s || ke != e)) outer = 1;
             }

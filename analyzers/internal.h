@@ -9,9 +9,22 @@
  *   @function + @function.name   a function definition and its name
  *   @call + @call.name           a call and the callee's name
  *   @claim.doc / @claim.error_type / @claim.test_name   text mined for claims
+ *   @claim.doc_above             the comments right above this node (a declaration), as one
+ *                                text: a doc comment found from the node it documents
  *   @_anything                   helper for predicates only
  * Predicates evaluated here: #eq? #not-eq? #match? #not-match? #any-of? #not-any-of?
  * (pcre2), and the directive (#set! message "...").
+ *
+ * How a language's patterns run (query_shape.c splits them, rules.c compiles, facts.c runs):
+ *   - main: walk mode, when every pattern starts at one node of known types: the scanner
+ *     visits each node once and runs main only at nodes where a pattern can start (and whose
+ *     predicates on that node, or on a capture along a fixed path below it, hold);
+ *     otherwise a query cursor over the whole file.
+ *   - dispatch: call patterns keyed by a name in the call (`#any-of? @_fn "Grant" ...`),
+ *     run only at calls holding one of those names.
+ *   - siblings: patterns of sibling nodes (walk mode), run once at each parent.
+ * Every pattern's own predicates still decide, so results equal one cursor over all
+ * patterns (FAULTLINE_QUERY_DISPATCH=0 runs that, for comparison).
  */
 #ifndef FL_ANALYZERS_INTERNAL_H
 #define FL_ANALYZERS_INTERNAL_H
@@ -29,6 +42,9 @@
 
 /* ---- compiled rules ---------------------------------------------------------------------- */
 
+/* The deepest path below a pattern's root the walk checks predicates along. */
+#define FL_QUERY_PATH_MAX 6
+
 enum fl_cap_kind {
     FL_CAP_HELPER,
     FL_CAP_SITE,
@@ -38,6 +54,7 @@ enum fl_cap_kind {
     FL_CAP_CALL,
     FL_CAP_CALL_NAME,
     FL_CAP_CLAIM_DOC,
+    FL_CAP_CLAIM_DOC_ABOVE,
     FL_CAP_CLAIM_ERROR_TYPE,
     FL_CAP_CLAIM_TEST_NAME,
 };
@@ -48,7 +65,8 @@ typedef struct fl_capinfo {
     const char *name; /* owned by the TSQuery */
 } fl_capinfo;
 
-enum fl_pred_op { FL_PRED_EQ, FL_PRED_MATCH, FL_PRED_ANY_OF };
+/* FL_PRED_TYPE: the capture's node is of type `str` (the lean patterns' @__t.<type>) */
+enum fl_pred_op { FL_PRED_EQ, FL_PRED_MATCH, FL_PRED_ANY_OF, FL_PRED_TYPE };
 
 typedef struct fl_pred {
     int op;     /* enum fl_pred_op */
@@ -66,20 +84,150 @@ typedef struct fl_pred {
 typedef struct fl_pattern_info {
     fl_pred *preds;
     size_t pred_count;
-    const char *message; /* from (#set! message "..."), or NULL */
+    const char *message;  /* from (#set! message "..."), or NULL */
+    int call_root;        /* the structure pattern matching every call: its matches run the
+                           * dispatch query (query_shape.c) */
+    uint32_t *root_preds; /* indices into preds of those on the pattern's root node alone: a
+                           * node failing one of them cannot start a match */
+    size_t root_pred_count;
+    struct fl_path_pred *path_preds; /* ... and those on a capture below it: a node with no
+                                      * descendant on the way that passes cannot either */
+    size_t path_pred_count;
+    uint32_t *start_caps; /* sibling patterns: captures on the first node (where a match
+                           * starts) */
+    size_t start_cap_count;
 } fl_pattern_info;
 
-typedef struct fl_lang_rules {
-    const fl_language *lang;
-    TSQuery *query; /* every query file of the language, concatenated */
+/* A predicate on a capture at the end of a path below a pattern's root (walk mode). */
+typedef struct fl_path_pred {
+    uint32_t pred;         /* index into the pattern's preds */
+    const char *root_type; /* the node type it applies to (language-owned); NULL: any */
+    uint32_t steps;
+    TSFieldId fields[FL_QUERY_PATH_MAX];  /* 0: any child */
+    const char *types[FL_QUERY_PATH_MAX]; /* NULL: any node; "_": any named node */
+} fl_path_pred;
+
+/* One compiled query and what the C API leaves to us about it. */
+typedef struct fl_rule_query {
+    TSQuery *query; /* NULL when there is none */
     fl_capinfo *caps;
     uint32_t cap_count;
     fl_pattern_info *patterns;
     uint32_t pattern_count;
+} fl_rule_query;
+
+/* Identifiers dispatched patterns need: an open-addressing set of whole names (NULL: empty
+ * slot) and a list of prefixes. Strings point into the split's names, kept by the rules. */
+typedef struct fl_name_set {
+    const char **slots;
+    uint32_t *lens;
+    size_t mask; /* slots - 1; 0 with no slots */
+    const char **prefixes;
+    uint32_t *prefix_lens;
+    size_t prefix_count;
+} fl_name_set;
+
+typedef struct fl_lang_rules {
+    const fl_language *lang;
+    fl_rule_query main;       /* every pattern not below (walk mode: run node by node) */
+    fl_rule_query dispatch;   /* tried only at calls holding one of the names below */
+    fl_rule_query siblings;   /* walk mode: patterns of sibling nodes, run at their parent */
+    fl_name_set callee_names; /* a dispatched pattern needs one of these in the callee */
+    fl_name_set call_names;   /* ... or one of these anywhere in the call */
+    const char *few[4];       /* call_names when it is a few whole names (memmem finds them) */
+    uint32_t few_lens[4];
+    size_t few_count;
+    struct fl_query_name *owned_names; /* the strings the sets point to */
+    size_t owned_name_count;
+    /* Node by node: when every main pattern starts at one node of known types, the scanner
+     * walks the tree itself and runs main only at nodes of those types (fl__rules_node_may_match
+     * says which), instead of a query cursor keeping states across the whole tree. */
+    int walk;
+    uint32_t symbol_count;
+    uint32_t
+        *sym_start; /* patterns rooted at symbol s: sym_patterns[sym_start[s]..sym_start[s+1]) */
+    uint32_t *sym_patterns;
+    unsigned char *sib_start; /* per symbol: a sibling pattern can start at such a node */
+    /* per symbol: its only main pattern is a call root, whose match the scanner makes itself:
+     * the callee is the child under field native_field[s] (0: not native), a named node of
+     * type native_type[s] unless NULL */
+    uint16_t *native_field;
+    const char **native_type;
 } fl_lang_rules;
 
+/* ---- query_shape.c ----------------------------------------------------------------------- */
+
+/* An identifier (or the start of one) a dispatched pattern needs in its call. */
+typedef struct fl_query_name {
+    char *text;
+    int prefix; /* an identifier starting with text will do */
+    int callee; /* in the callee (else anywhere in the call) */
+} fl_query_name;
+
+/* A call root: the structure pattern that matches every call node of type `type`, naming
+ * its callee, the child under `field` (of type `child_type` unless "_"). */
+typedef struct fl_query_call_root {
+    size_t start; /* the pattern's offset in the source */
+    char *type, *field, *child_type;
+} fl_query_call_root;
+
+/* The way from a pattern's root down to a capture every match binds. */
+typedef struct fl_query_path {
+    char *capture;
+    char *root_type; /* the alternative of an alternation root it is in; NULL: the root */
+    size_t steps;
+    char *fields[FL_QUERY_PATH_MAX]; /* per step: the field, or NULL */
+    char *types[FL_QUERY_PATH_MAX];  /* per step: node type, "_" any named node, NULL any node */
+} fl_query_path;
+
+/* One pattern of the source as query_shape.c reads it. */
+typedef struct fl_query_form {
+    size_t start, end; /* its bytes in the source (start = ts_query_start_byte_for_pattern) */
+    int dispatched;    /* tried only at calls naming one of the split's names */
+    int rooted;        /* it starts at one node whose type is one of `types` */
+    int sibling;       /* a sequence of siblings starting at a node of types[0] */
+    char **types;      /* node type names (rooted: the root's; sibling: the first node's) */
+    size_t type_count;
+    char **root_caps; /* captures on that node */
+    size_t root_cap_count;
+    struct fl_query_path *paths; /* rooted: where every match binds a capture */
+    size_t path_count;
+    int user;   /* from a user's file (set by the caller) */
+    char *lean; /* dispatched or rooted: the lean form (see fl__query_lean_text) */
+} fl_query_form;
+
+/* One language's query source as patterns (NULL forms: text the reader did not understand;
+ * then all of it is one main query). */
+typedef struct fl_query_split {
+    fl_query_form *forms; /* in source order */
+    size_t form_count;
+    size_t dispatch_count, sibling_count;
+    int walkable;                /* every pattern is dispatched, rooted or a sibling sequence */
+    struct fl_query_name *names; /* what a dispatched pattern needs in the call */
+    size_t name_count;
+    struct fl_query_call_root *roots; /* the call-root patterns, (T F: (_) @call.name) @call */
+    size_t root_count;
+} fl_query_split;
+
+enum { FL_FORM_OTHER = 1, FL_FORM_DISPATCH = 2, FL_FORM_SIBLING = 4 };
+
+void fl__query_split(const char *src, size_t len, fl_query_split *out);
+/* FL_FORM_DISPATCH, FL_FORM_SIBLING (when the split is walkable) or FL_FORM_OTHER. */
+int fl__query_form_class(const fl_query_split *sp, const fl_query_form *f);
+/* The source with every pattern not of `classes` (a mask) blanked, newlines kept: same length
+ * and offsets, so tree-sitter's error positions stay right. Caller frees. */
+char *fl__query_text(const char *src, size_t len, const fl_query_split *sp, int classes);
+/* The patterns of class `cls` (FL_FORM_OTHER or FL_FORM_DISPATCH), one per line, in source
+ * order: built-in ones in their lean form (every parent step below the root as `_` with a
+ * capture `@__t.<type>` the scanner type-checks; a dispatched pattern's root as `_` too, as
+ * the dispatch query only runs at nodes of the one call-root type), the user's as written.
+ * Offsets differ from the source: on a compile error, compile fl__query_text's plain text
+ * for the position. Pattern i of the result is the i-th form of that class. */
+char *fl__query_lean_text(const char *src, const fl_query_split *sp, int cls);
+void fl__query_split_free(fl_query_split *q);
+
 struct fl_analyzer {
-    fl_lang_rules *langs; /* same order as fl_grammar_languages(); query NULL when none */
+    fl_lang_rules *langs; /* same order as fl_grammar_languages(); main.query NULL: none */
     size_t lang_count;
     char *user_query_dir; /* NULL: none */
     int *compiled;        /* per language: 0 not yet, 1 done (built-ins compile on first use;
@@ -93,7 +241,13 @@ const fl_lang_rules *fl__analyzer_rules(const fl_analyzer *a, const fl_language 
 /* Per-thread scratch state: reuse it across files. */
 typedef struct fl_worker {
     TSParser *parser;
-    TSQueryCursor *cursor;
+    TSQueryCursor *cursor;  /* the main query over a whole file */
+    TSQueryCursor *dcursor; /* the dispatch query at one call (max start depth 0) */
+    TSQueryCursor *scursor; /* the sibling patterns at one parent (max start depth 1) */
+    TSTreeCursor children[FL_QUERY_PATH_MAX]; /* walk mode: look through children, per level */
+    TSNode *stack;                            /* walk mode: the ancestors of the current node */
+    unsigned char *sib_done;                  /* per ancestor: its sibling patterns ran */
+    size_t stack_cap;
     pcre2_match_data *md;
 } fl_worker;
 
@@ -158,14 +312,23 @@ typedef struct fl_query_part {
     const char *path; /* shown in errors */
     size_t offset;    /* where this file starts in the concatenation */
     size_t length;
+    int user; /* the user's file (built-in files are tested, so they may skip checks) */
 } fl_query_part;
 
 int fl__rules_compile(fl_lang_rules *r, const char *source, size_t length,
                       const fl_query_part *parts, size_t part_count, fl_error *err);
 void fl__rules_free(fl_lang_rules *r);
 /* 1 when every predicate of `pattern` holds for `m`. */
-int fl__rules_match_ok(const fl_lang_rules *r, const TSQueryMatch *m, const char *text,
+int fl__rules_match_ok(const fl_rule_query *q, const TSQueryMatch *m, const char *text,
                        pcre2_match_data *md);
+/* 1 when a main pattern may start at node `n` (walk mode): one rooted at its type whose
+ * predicates on the root node hold. */
+int fl__rules_node_may_match(const fl_lang_rules *r, TSSymbol sym, TSNode n, const char *text,
+                             pcre2_match_data *md, TSTreeCursor *cursors);
+/* 1 when a call may match a dispatched pattern: its callee (text[cs, ce)) or the whole call
+ * (text[s, e)) holds one of the identifiers they need (or is too long to look through). */
+int fl__rules_dispatch_candidate(const fl_lang_rules *r, const char *text, uint32_t s, uint32_t e,
+                                 uint32_t cs, uint32_t ce);
 
 /* ---- claims ----------------------------------------------------------------------------- */
 

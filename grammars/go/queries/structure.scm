@@ -7,9 +7,8 @@
 (call_expression function: (_) @call.name) @call
 
 ; doc comments: the comment block right above a declaration
-((comment)+ @claim.doc . [(function_declaration) (method_declaration) (type_declaration)
-                          (const_declaration) (var_declaration)])
-((comment)+ @claim.doc . (package_clause))
+[(function_declaration) (method_declaration) (type_declaration) (const_declaration)
+ (var_declaration) (package_clause)] @claim.doc_above
 
 ; error types and error values: ErrLeaseExpired, StaleReadError
 (type_spec name: (type_identifier) @claim.error_type

@@ -15,5 +15,10 @@
   (#match? @claim.error_type "(Error|Err)$"))
 
 ; test names: #[test] fn linearizable_under_partition()
-((attribute_item) @_a . (function_item name: (identifier) @claim.test_name)
+; (one pattern per kind of item container, so each starts at one node)
+(source_file (attribute_item) @_a . (function_item name: (identifier) @claim.test_name)
+  (#match? @_a "test"))
+(declaration_list (attribute_item) @_a . (function_item name: (identifier) @claim.test_name)
+  (#match? @_a "test"))
+(block (attribute_item) @_a . (function_item name: (identifier) @claim.test_name)
   (#match? @_a "test"))
