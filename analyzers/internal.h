@@ -318,6 +318,22 @@ typedef struct fl_query_part {
 int fl__rules_compile(fl_lang_rules *r, const char *source, size_t length,
                       const fl_query_part *parts, size_t part_count, fl_error *err);
 void fl__rules_free(fl_lang_rules *r);
+/* Does predicate `p` hold for `node` (a capture of match `m`; `m` may be NULL unless the
+ * predicate compares two captures)? The not- forms are the caller's to apply. */
+int fl__pred_holds(const fl_pred *p, TSNode node, const TSQueryMatch *m, const char *text,
+                   pcre2_match_data *md);
+
+/* rules_walk.c: the walk tables from the forms of main's and the siblings' patterns (forms[i]
+ * is pattern i's); leaves r->walk 0 when some pattern cannot run node by node. */
+void fl__rules_build_walk(fl_lang_rules *r, const fl_query_split *sp,
+                          const fl_query_form **main_forms, const fl_query_form **sib_forms);
+/* The type checks of q's @__t.<type> captures; -1 when a type is not a plain node type. */
+int fl__rules_add_type_preds(fl_lang_rules *r, fl_rule_query *q);
+void fl__rules_walk_free(fl_lang_rules *r);
+/* rules_dispatch.c: takes the split's names into the rules' sets. */
+void fl__rules_take_names(fl_lang_rules *r, fl_query_split *sp);
+void fl__rules_names_free(fl_lang_rules *r);
+
 /* 1 when every predicate of `pattern` holds for `m`. */
 int fl__rules_match_ok(const fl_rule_query *q, const TSQueryMatch *m, const char *text,
                        pcre2_match_data *md);

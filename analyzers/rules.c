@@ -7,7 +7,6 @@
  * directive, and the tables the scanner's walk and dispatch read (which patterns start at
  * which node type, the names a call must hold). Errors name the query file, line and column.
  */
-#define _GNU_SOURCE /* memmem */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -240,97 +239,7 @@ static int compile_query(fl_rule_query *q, const fl_language *lang, const char *
     return 0;
 }
 
-static void name_set_add(fl_name_set *set, const char *name, int prefix) {
-    uint32_t n = (uint32_t)strlen(name);
-    if (prefix) {
-        set->prefixes = fl_xrealloc(set->prefixes, (set->prefix_count + 1) * sizeof *set->prefixes);
-        set->prefix_lens =
-            fl_xrealloc(set->prefix_lens, (set->prefix_count + 1) * sizeof *set->prefix_lens);
-        set->prefixes[set->prefix_count] = name;
-        set->prefix_lens[set->prefix_count++] = n;
-        return;
-    }
-    size_t i = fl__hash(name, n, 0) & set->mask;
-    while (set->slots[i]) {
-        if (set->lens[i] == n && memcmp(set->slots[i], name, n) == 0) return;
-        i = (i + 1) & set->mask;
-    }
-    set->slots[i] = name;
-    set->lens[i] = n;
-}
-
-static void name_set_init(fl_name_set *set, size_t count) {
-    size_t slots = 16;
-    while (slots < count * 2) slots *= 2;
-    set->mask = slots - 1;
-    set->slots = fl_xcalloc(slots, sizeof *set->slots);
-    set->lens = fl_xcalloc(slots, sizeof *set->lens);
-}
-
-static void name_set_free(fl_name_set *set) {
-    free(set->slots);
-    free(set->lens);
-    free(set->prefixes);
-    free(set->prefix_lens);
-    memset(set, 0, sizeof *set);
-}
-
-static int name_set_empty(const fl_name_set *set) {
-    if (set->prefix_count) return 0;
-    for (size_t i = 0; set->slots && i <= set->mask; i++)
-        if (set->slots[i]) return 0;
-    return 1;
-}
-
-/* Does text[b, b + n), an identifier, belong to the set? */
-static int name_set_has(const fl_name_set *set, const char *id, uint32_t n) {
-    size_t k = fl__hash(id, n, 0) & set->mask;
-    while (set->slots[k]) {
-        if (set->lens[k] == n && memcmp(set->slots[k], id, n) == 0) return 1;
-        k = (k + 1) & set->mask;
-    }
-    for (size_t i = 0; i < set->prefix_count; i++)
-        if (set->prefix_lens[i] <= n && memcmp(set->prefixes[i], id, set->prefix_lens[i]) == 0)
-            return 1;
-    return 0;
-}
-
 static void free_query(fl_rule_query *q);
-
-static int each_symbol(const TSLanguage *lang, uint32_t nsym, const char *type,
-                       void (*fn)(void *, uint32_t), void *arg);
-static void ignore_sym(void *arg, uint32_t sym);
-
-/* The lean dispatch patterns' type checks: capture @__t.<type> must be a node of <type>.
- * -1 when a type is not a plain node type of the grammar (a supertype: use the plain text). */
-static int add_type_preds(fl_lang_rules *r, fl_rule_query *q) {
-    const TSLanguage *lang = r->lang->load();
-    uint32_t nsym = ts_language_symbol_count(lang);
-    for (uint32_t c = 0; c < q->cap_count; c++) {
-        uint32_t len;
-        const char *name = ts_query_capture_name_for_id(q->query, c, &len);
-        if (len <= 4 || strncmp(name, "__t.", 4) != 0) continue;
-        const char *type = name + 4;
-        if (each_symbol(lang, nsym, type, ignore_sym, NULL) <= 0) return -1;
-        for (uint32_t i = 0; i < q->pattern_count; i++) {
-            if (ts_query_capture_quantifier_for_id(q->query, i, c) == TSQuantifierZero) continue;
-            fl_pattern_info *p = &q->patterns[i];
-            fl_pred pr;
-            memset(&pr, 0, sizeof pr);
-            pr.op = FL_PRED_TYPE;
-            pr.capture = c;
-            pr.capture2 = -1;
-            pr.str = type;
-            pr.str_len = len - 4;
-            /* first: the cheapest test */
-            p->preds = fl_xrealloc(p->preds, (p->pred_count + 1) * sizeof *p->preds);
-            memmove(&p->preds[1], &p->preds[0], p->pred_count * sizeof *p->preds);
-            p->preds[0] = pr;
-            p->pred_count++;
-        }
-    }
-    return 0;
-}
 
 /* Flags main's call-root patterns (their matches run the dispatch query); forms[i] is
  * pattern i's form. */
@@ -355,206 +264,6 @@ static const fl_query_form *form_at(const fl_query_split *sp, uint32_t start) {
     return lo < sp->form_count && sp->forms[lo].start == start ? &sp->forms[lo] : NULL;
 }
 
-/* The language's own copy of a node type name (static, outlives the rules). */
-static const char *root_type_name(const TSLanguage *lang, uint32_t nsym, const char *type) {
-    for (uint32_t sym = 0; sym < nsym; sym++) {
-        const char *name = ts_language_symbol_name(lang, (TSSymbol)sym);
-        if (name && strcmp(name, type) == 0) return name;
-    }
-    return NULL;
-}
-
-/* Calls fn(sym) for each regular symbol named `type`. Returns the number of them, or -1
- * when the name is a supertype's (its nodes carry their subtypes' symbols). */
-static int each_symbol(const TSLanguage *lang, uint32_t nsym, const char *type,
-                       void (*fn)(void *, uint32_t), void *arg) {
-    size_t tn = strlen(type);
-    int found = 0;
-    for (uint32_t sym = 0; sym < nsym; sym++) {
-        const char *name = ts_language_symbol_name(lang, (TSSymbol)sym);
-        if (!name || strlen(name) != tn || memcmp(name, type, tn) != 0) continue;
-        TSSymbolType ty = ts_language_symbol_type(lang, (TSSymbol)sym);
-        if (ty == TSSymbolTypeSupertype) return -1;
-        if (ty != TSSymbolTypeRegular) continue;
-        found++;
-        fn(arg, sym);
-    }
-    return found;
-}
-
-typedef struct walk_build {
-    uint32_t *count, *fill, *out;
-    uint32_t pattern;
-    unsigned char *flags;
-} walk_build;
-
-static void ignore_sym(void *arg, uint32_t sym) {
-    (void)arg;
-    (void)sym;
-}
-
-static void count_sym(void *arg, uint32_t sym) {
-    ((walk_build *)arg)->count[sym]++;
-}
-
-static void fill_sym(void *arg, uint32_t sym) {
-    walk_build *b = arg;
-    b->out[b->fill[sym]++] = b->pattern;
-}
-
-static void flag_sym(void *arg, uint32_t sym) {
-    ((walk_build *)arg)->flags[sym] = 1;
-}
-
-/* The capture ids of `q` named in names[0..n). */
-static void caps_named(const fl_rule_query *q, char *const *names, size_t n, uint32_t **ids,
-                       size_t *count) {
-    for (uint32_t c = 0; c < q->cap_count; c++) {
-        uint32_t len;
-        const char *cap = ts_query_capture_name_for_id(q->query, c, &len);
-        for (size_t k = 0; k < n; k++) {
-            if (strlen(names[k]) != len || memcmp(names[k], cap, len) != 0) continue;
-            *ids = fl_xrealloc(*ids, (*count + 1) * sizeof **ids);
-            (*ids)[(*count)++] = c;
-            break;
-        }
-    }
-}
-
-/* Walk mode (see fl_lang_rules) when every main pattern starts at one node of known types
- * and every sibling pattern at a node of a known type: per symbol, the main patterns that
- * can start there (and per pattern its predicates on that node alone), and the symbols a
- * sibling pattern starts at. */
-static void build_walk(fl_lang_rules *r, const fl_query_split *sp, const fl_query_form **main_forms,
-                       const fl_query_form **sib_forms) {
-    const TSLanguage *lang = r->lang->load();
-    uint32_t nsym = ts_language_symbol_count(lang);
-    fl_rule_query *q = &r->main;
-    if (!q->query) return;
-    walk_build b = {fl_xcalloc(nsym + 1, sizeof(uint32_t)), NULL, NULL, 0, NULL};
-    const fl_query_form **pf = fl_xcalloc(q->pattern_count + 1, sizeof *pf);
-    for (uint32_t i = 0; i < q->pattern_count; i++) {
-        const fl_query_form *f = main_forms ? main_forms[i] : NULL;
-        if (!f || !f->rooted || f->dispatched) goto fail;
-        pf[i] = f;
-        for (size_t t = 0; t < f->type_count; t++)
-            if (each_symbol(lang, nsym, f->types[t], count_sym, &b) <= 0) goto fail;
-    }
-    if (r->siblings.query) {
-        b.flags = fl_xcalloc(nsym + 1, 1);
-        for (uint32_t i = 0; i < r->siblings.pattern_count; i++) {
-            const fl_query_form *f = sib_forms ? sib_forms[i] : NULL;
-            if (!f || !f->sibling || each_symbol(lang, nsym, f->types[0], flag_sym, &b) <= 0)
-                goto fail;
-            fl_pattern_info *p = &r->siblings.patterns[i];
-            caps_named(&r->siblings, f->root_caps, f->root_cap_count, &p->start_caps,
-                       &p->start_cap_count);
-            if (!p->start_cap_count) goto fail;
-        }
-    }
-    r->sym_start = fl_xcalloc(nsym + 1, sizeof *r->sym_start);
-    for (uint32_t sym = 0; sym < nsym; sym++)
-        r->sym_start[sym + 1] = r->sym_start[sym] + b.count[sym];
-    r->sym_patterns = fl_xcalloc(r->sym_start[nsym] + 1, sizeof *r->sym_patterns);
-    b.fill = fl_xcalloc(nsym + 1, sizeof *b.fill);
-    memcpy(b.fill, r->sym_start, nsym * sizeof *b.fill);
-    b.out = r->sym_patterns;
-    for (uint32_t i = 0; i < q->pattern_count; i++) {
-        b.pattern = i;
-        for (size_t t = 0; t < pf[i]->type_count; t++)
-            each_symbol(lang, nsym, pf[i]->types[t], fill_sym, &b);
-        /* predicates on a capture of the root node alone */
-        fl_pattern_info *p = &q->patterns[i];
-        uint32_t *ids = NULL;
-        size_t nids = 0;
-        caps_named(q, pf[i]->root_caps, pf[i]->root_cap_count, &ids, &nids);
-        for (size_t k = 0; k < p->pred_count; k++) {
-            if (p->preds[k].capture2 >= 0) continue;
-            int on_root = 0;
-            for (size_t c = 0; c < nids; c++) on_root |= ids[c] == p->preds[k].capture;
-            if (!on_root) continue;
-            p->root_preds =
-                fl_xrealloc(p->root_preds, (p->root_pred_count + 1) * sizeof *p->root_preds);
-            p->root_preds[p->root_pred_count++] = (uint32_t)k;
-        }
-        free(ids);
-        /* predicates on a capture at the end of a path below the root */
-        for (size_t c = 0; c < pf[i]->path_count; c++) {
-            const fl_query_path *pa = &pf[i]->paths[c];
-            fl_path_pred pp;
-            memset(&pp, 0, sizeof pp);
-            pp.steps = (uint32_t)pa->steps;
-            int ok = 1;
-            if (pa->root_type) {
-                pp.root_type = root_type_name(lang, nsym, pa->root_type);
-                ok = pp.root_type != NULL;
-            }
-            for (size_t j = 0; j < pa->steps && ok; j++) {
-                if (pa->fields[j]) {
-                    pp.fields[j] = ts_language_field_id_for_name(lang, pa->fields[j],
-                                                                 (uint32_t)strlen(pa->fields[j]));
-                    ok = pp.fields[j] != 0;
-                }
-                const char *t = pa->types[j];
-                if (!t || strcmp(t, "_") == 0) {
-                    pp.types[j] = t ? "_" : NULL;
-                } else if (each_symbol(lang, nsym, t, ignore_sym, NULL) > 0) {
-                    pp.types[j] = root_type_name(lang, nsym, t);
-                } else {
-                    pp.types[j] = "_"; /* a supertype or alias: any named node will do */
-                }
-            }
-            if (!ok) continue;
-            uint32_t *cids = NULL;
-            size_t ncids = 0;
-            caps_named(q, &pa->capture, 1, &cids, &ncids);
-            for (size_t k = 0; k < p->pred_count && ncids; k++) {
-                if (p->preds[k].capture2 >= 0 || p->preds[k].capture != cids[0]) continue;
-                pp.pred = (uint32_t)k;
-                p->path_preds =
-                    fl_xrealloc(p->path_preds, (p->path_pred_count + 1) * sizeof *p->path_preds);
-                p->path_preds[p->path_pred_count++] = pp;
-            }
-            free(cids);
-        }
-    }
-    /* a symbol whose only pattern is a call root: the scanner makes its match itself */
-    r->native_field = fl_xcalloc(nsym + 1, sizeof *r->native_field);
-    r->native_type = fl_xcalloc(nsym + 1, sizeof *r->native_type);
-    for (uint32_t sym = 0; sym < nsym; sym++) {
-        if (r->sym_start[sym + 1] - r->sym_start[sym] != 1) continue;
-        int cr = q->patterns[r->sym_patterns[r->sym_start[sym]]].call_root;
-        if (!cr) continue;
-        const fl_query_call_root *root = &sp->roots[cr - 1];
-        TSFieldId fid =
-            ts_language_field_id_for_name(lang, root->field, (uint32_t)strlen(root->field));
-        const char *child = NULL;
-        if (strcmp(root->child_type, "_") != 0) {
-            child = root_type_name(lang, nsym, root->child_type);
-            if (!child) continue;
-        }
-        if (!fid) continue;
-        r->native_field[sym] = fid;
-        r->native_type[sym] = child;
-    }
-    r->walk = 1;
-    r->symbol_count = nsym;
-    r->sib_start = b.flags;
-    free(b.count);
-    free(b.fill);
-    free(pf);
-    return;
-fail:
-    free(b.count);
-    free(b.flags);
-    free(pf);
-    for (uint32_t i = 0; r->siblings.query && i < r->siblings.pattern_count; i++) {
-        free(r->siblings.patterns[i].start_caps);
-        r->siblings.patterns[i].start_caps = NULL;
-        r->siblings.patterns[i].start_cap_count = 0;
-    }
-}
-
 /* Set FAULTLINE_QUERY_DISPATCH=0 to try every pattern at every node (for comparisons). */
 static int dispatch_enabled(void) {
     const char *v = getenv("FAULTLINE_QUERY_DISPATCH");
@@ -572,7 +281,7 @@ static int compile_class(fl_lang_rules *r, fl_rule_query *q, const char *source,
         char *text = fl__query_lean_text(source, sp, cls);
         fl_error lean_err;
         int ok = compile_query(q, r->lang, text, strlen(text), NULL, 0, &lean_err) == 0 &&
-                 add_type_preds(r, q) == 0;
+                 fl__rules_add_type_preds(r, q) == 0;
         free(text);
         if (ok) {
             *forms = fl_xcalloc(q->pattern_count + 1, sizeof **forms);
@@ -592,32 +301,6 @@ static int compile_class(fl_lang_rules *r, fl_rule_query *q, const char *source,
             (*forms)[i] = form_at(sp, ts_query_start_byte_for_pattern(q->query, i));
     }
     return rc;
-}
-
-/* The dispatch query's names: what a call must hold for the dispatch query to run there. */
-static void take_names(fl_lang_rules *r, fl_query_split *sp) {
-    /* the names stay owned by the rules: take them from the split */
-    r->owned_names = sp->names;
-    r->owned_name_count = sp->name_count;
-    sp->names = NULL;
-    sp->name_count = 0;
-    name_set_init(&r->callee_names, r->owned_name_count);
-    name_set_init(&r->call_names, r->owned_name_count);
-    for (size_t i = 0; i < r->owned_name_count; i++) {
-        const fl_query_name *nm = &r->owned_names[i];
-        name_set_add(nm->callee ? &r->callee_names : &r->call_names, nm->text, nm->prefix);
-    }
-    if (name_set_empty(&r->call_names)) name_set_free(&r->call_names);
-    size_t few = 0;
-    for (size_t i = 0; r->call_names.slots && i <= r->call_names.mask; i++)
-        few += r->call_names.slots[i] != NULL;
-    if (r->call_names.slots && !r->call_names.prefix_count && few <= 4) {
-        for (size_t i = 0; i <= r->call_names.mask; i++) {
-            if (!r->call_names.slots[i]) continue;
-            r->few[r->few_count] = r->call_names.slots[i];
-            r->few_lens[r->few_count++] = r->call_names.lens[i];
-        }
-    }
 }
 
 int fl__rules_compile(fl_lang_rules *r, const char *source, size_t length,
@@ -640,13 +323,13 @@ int fl__rules_compile(fl_lang_rules *r, const char *source, size_t length,
     if (rc == 0 && sp.dispatch_count) {
         rc = compile_class(r, &r->dispatch, source, length, parts, part_count, &sp,
                            FL_FORM_DISPATCH, &dforms, err);
-        if (rc == 0) take_names(r, &sp);
+        if (rc == 0) fl__rules_take_names(r, &sp);
     }
     if (rc == 0 && sp.forms && sp.walkable) {
         if (sp.sibling_count)
             rc = compile_class(r, &r->siblings, source, length, parts, part_count, &sp,
                                FL_FORM_SIBLING, &sib_forms, err);
-        if (rc == 0) build_walk(r, &sp, main_forms, sib_forms);
+        if (rc == 0) fl__rules_build_walk(r, &sp, main_forms, sib_forms);
         if (rc == 0 && !r->walk) {
             /* no walk after all (a supertype root): one main query, the sibling patterns in it */
             free_query(&r->main);
@@ -696,73 +379,8 @@ void fl__rules_free(fl_lang_rules *r) {
     free_query(&r->main);
     free_query(&r->dispatch);
     free_query(&r->siblings);
-    free(r->sib_start);
-    r->sib_start = NULL;
-    free(r->native_field);
-    free(r->native_type);
-    r->native_field = NULL;
-    r->native_type = NULL;
-    for (size_t i = 0; i < r->owned_name_count; i++) free(r->owned_names[i].text);
-    free(r->owned_names);
-    name_set_free(&r->callee_names);
-    name_set_free(&r->call_names);
-    free(r->sym_start);
-    free(r->sym_patterns);
-    r->sym_start = NULL;
-    r->sym_patterns = NULL;
-    r->walk = 0;
-    r->owned_names = NULL;
-    r->owned_name_count = 0;
-}
-
-static int ident_byte(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '$' || c >= 0x80;
-}
-
-/* Callees / calls longer than this (a function literal called in place, a closure passed)
- * are not looked through:
- * the dispatch query runs on them, so the result stays exact. */
-#define FL_CALLEE_SCAN_MAX 256u
-#define FL_CALL_SCAN_MAX 1024u
-
-/* 1 when an identifier of text[s, e) is in the set. */
-static int text_has_name(const fl_name_set *set, const char *text, uint32_t s, uint32_t e) {
-    uint32_t i = s;
-    while (i < e) {
-        while (i < e && !ident_byte((unsigned char)text[i])) i++;
-        uint32_t b = i;
-        while (i < e && ident_byte((unsigned char)text[i])) i++;
-        if (i > b && name_set_has(set, text + b, i - b)) return 1;
-    }
-    return 0;
-}
-
-/* The same for a set of a few whole names and no prefixes: memmem finds each name (the
- * common case, a name or two that may sit in the arguments) faster than hashing every word. */
-static int text_has_few(const fl_lang_rules *r, const char *text, uint32_t s, uint32_t e) {
-    for (size_t i = 0; i < r->few_count; i++) {
-        const char *name = r->few[i];
-        uint32_t n = r->few_lens[i];
-        const char *p = text + s, *end = text + e;
-        while ((p = memmem(p, (size_t)(end - p), name, n)) != NULL) {
-            int left = p == text + s || !ident_byte((unsigned char)p[-1]);
-            int right = p + n == end || !ident_byte((unsigned char)p[n]);
-            if (left && right) return 1;
-            p++;
-        }
-    }
-    return 0;
-}
-
-int fl__rules_dispatch_candidate(const fl_lang_rules *r, const char *text, uint32_t s, uint32_t e,
-                                 uint32_t cs, uint32_t ce) {
-    if (!r->dispatch.query) return 0;
-    if (ce - cs > FL_CALLEE_SCAN_MAX || text_has_name(&r->callee_names, text, cs, ce)) return 1;
-    if (!r->call_names.slots) return 0;
-    if (e - s > FL_CALL_SCAN_MAX) return 1;
-    if (r->few_count) return text_has_few(r, text, s, e);
-    return text_has_name(&r->call_names, text, s, e);
+    fl__rules_walk_free(r);
+    fl__rules_names_free(r);
 }
 
 /* text[s, e) equals str (n bytes); the lengths come from the query, so most mismatches
@@ -771,8 +389,8 @@ static int span_eq(const char *text, uint32_t s, uint32_t e, const char *str, ui
     return e - s == n && memcmp(text + s, str, n) == 0;
 }
 
-static int one_pred(const fl_pred *p, TSNode node, const TSQueryMatch *m, const char *text,
-                    pcre2_match_data *md) {
+int fl__pred_holds(const fl_pred *p, TSNode node, const TSQueryMatch *m, const char *text,
+                   pcre2_match_data *md) {
     uint32_t s = ts_node_start_byte(node), e = ts_node_end_byte(node);
     switch (p->op) {
         case FL_PRED_EQ:
@@ -812,7 +430,7 @@ int fl__rules_match_ok(const fl_rule_query *q, const TSQueryMatch *m, const char
         for (uint16_t k = 0; k < m->capture_count; k++) {
             if (m->captures[k].index != pr->capture) continue;
             seen = 1;
-            int ok = one_pred(pr, m->captures[k].node, m, text, md);
+            int ok = fl__pred_holds(pr, m->captures[k].node, m, text, md);
             if (pr->negate) ok = !ok;
             if (!ok) return 0;
         }
@@ -820,51 +438,4 @@ int fl__rules_match_ok(const fl_rule_query *q, const TSQueryMatch *m, const char
         (void)seen;
     }
     return 1;
-}
-
-/* Is there a node at the end of path `pp` below `n` (from step `level`) that passes `pr`? */
-static int path_passes(TSNode n, const fl_path_pred *pp, uint32_t level, const fl_pred *pr,
-                       const char *text, pcre2_match_data *md, TSTreeCursor *cursors) {
-    if (level == pp->steps) {
-        int ok = one_pred(pr, n, NULL, text, md);
-        return pr->negate ? !ok : ok;
-    }
-    TSTreeCursor *tc = &cursors[level];
-    ts_tree_cursor_reset(tc, n);
-    if (!ts_tree_cursor_goto_first_child(tc)) return 0;
-    do {
-        if (pp->fields[level] && ts_tree_cursor_current_field_id(tc) != pp->fields[level]) continue;
-        TSNode ch = ts_tree_cursor_current_node(tc);
-        const char *t = pp->types[level];
-        if (t &&
-            (t[0] == '_' && t[1] == 0 ? !ts_node_is_named(ch) : strcmp(ts_node_type(ch), t) != 0))
-            continue;
-        if (path_passes(ch, pp, level + 1, pr, text, md, cursors)) return 1;
-    } while (ts_tree_cursor_goto_next_sibling(tc));
-    return 0;
-}
-
-int fl__rules_node_may_match(const fl_lang_rules *r, TSSymbol sym, TSNode n, const char *text,
-                             pcre2_match_data *md, TSTreeCursor *cursors) {
-    if (sym >= r->symbol_count) return 0;
-    const char *type = NULL;
-    for (uint32_t i = r->sym_start[sym]; i < r->sym_start[sym + 1]; i++) {
-        const fl_pattern_info *p = &r->main.patterns[r->sym_patterns[i]];
-        int ok = 1;
-        for (size_t k = 0; k < p->root_pred_count && ok; k++) {
-            const fl_pred *pr = &p->preds[p->root_preds[k]];
-            ok = one_pred(pr, n, NULL, text, md);
-            if (pr->negate) ok = !ok;
-        }
-        for (size_t k = 0; k < p->path_pred_count && ok; k++) {
-            const fl_path_pred *pp = &p->path_preds[k];
-            if (pp->root_type) {
-                if (!type) type = ts_node_type(n);
-                if (strcmp(type, pp->root_type) != 0) continue;
-            }
-            ok = path_passes(n, pp, 0, &p->preds[pp->pred], text, md, cursors);
-        }
-        if (ok) return 1;
-    }
-    return 0;
 }
