@@ -220,6 +220,7 @@ void fl_worker_init(fl_worker *w) {
     w->stack = NULL;
     for (size_t i = 0; i < FL_QUERY_PATH_MAX; i++) w->children[i] = ts_tree_cursor_new((TSNode){0});
     w->sib_done = NULL;
+    w->above = NULL;
     w->stack_cap = 0;
     w->md = pcre2_match_data_create(16, NULL);
 }
@@ -232,6 +233,7 @@ void fl_worker_fini(fl_worker *w) {
     for (size_t i = 0; i < FL_QUERY_PATH_MAX; i++) ts_tree_cursor_delete(&w->children[i]);
     free(w->stack);
     free(w->sib_done);
+    free(w->above);
     if (w->md) pcre2_match_data_free(w->md);
     memset(w, 0, sizeof *w);
 }

@@ -375,6 +375,11 @@ typedef struct match_ctx {
     const char *text;
     raw_site *raws;
     size_t raw_count, raw_cap;
+    /* walk mode: the comments right above the node being visited (its named siblings before
+     * it that are comments), so @claim.doc_above on it need not look back for them */
+    TSNode above_node;
+    int above_has, above_line;
+    uint32_t above_s, above_e;
 } match_ctx;
 
 static int is_retry_rule(const char *rule) {
@@ -495,6 +500,14 @@ static void take_match(match_ctx *c, const fl_rule_query *q, const TSQueryMatch 
                 call_name = n, has_call_name = 1;
                 break;
             case FL_CAP_CLAIM_DOC_ABOVE: {
+                if (ts_node_eq(n, c->above_node)) {
+                    if (!c->above_has) break;
+                    if (!has_doc || c->above_s < doc_s)
+                        doc_s = c->above_s, doc_line = c->above_line;
+                    if (!has_doc || c->above_e > doc_e) doc_e = c->above_e;
+                    has_doc = 1;
+                    break;
+                }
                 /* the named siblings right before the node that are comments */
                 TSNode p = ts_node_prev_named_sibling(n);
                 while (!ts_node_is_null(p) && strstr(ts_node_type(p), "comment")) {
@@ -598,8 +611,33 @@ static void walk_tree(match_ctx *c, TSNode root) {
     if (rules->siblings.query) run_siblings(c, root, 1);
     TSTreeCursor tc = ts_tree_cursor_new(root);
     size_t depth = 0; /* of the current node; w->stack[0..depth) are its ancestors */
+    if (!w->stack_cap) {
+        w->stack_cap = 64;
+        w->stack = fl_xcalloc(w->stack_cap, sizeof *w->stack);
+        w->sib_done = fl_xcalloc(w->stack_cap, 1);
+        w->above = fl_xcalloc(w->stack_cap, sizeof *w->above);
+    }
+    w->above[0].has = 0;
+    c->above_node = (TSNode){0};
     for (;;) {
         TSNode n = ts_tree_cursor_current_node(&tc);
+        TSSymbol sym = ts_node_symbol(n);
+        if (rules->sym_comment) {
+            /* the run of comments right above n, then n's place in it */
+            fl_above *a = &w->above[depth];
+            c->above_node = n;
+            c->above_has = a->has, c->above_s = a->s, c->above_e = a->e, c->above_line = a->line;
+            /* 0 anonymous, 1 named, 2 a comment (ERROR nodes are named) */
+            unsigned char k = sym < rules->symbol_count ? rules->sym_comment[sym] : 1;
+            if (k == 2) {
+                if (!a->has)
+                    a->s = ts_node_start_byte(n), a->line = (int)ts_node_start_point(n).row + 1;
+                a->e = ts_node_end_byte(n);
+                a->has = 1;
+            } else if (k == 1) {
+                a->has = 0;
+            }
+        }
         if (depth > 0 && rules->sib_start && !w->sib_done[depth - 1]) {
             TSSymbol ssym = ts_node_symbol(n);
             if (ssym < rules->symbol_count && rules->sib_start[ssym]) {
@@ -607,7 +645,6 @@ static void walk_tree(match_ctx *c, TSNode root) {
                 run_siblings(c, w->stack[depth - 1], 0);
             }
         }
-        TSSymbol sym = ts_node_symbol(n);
         int any = sym < rules->symbol_count && rules->sym_start[sym] != rules->sym_start[sym + 1];
         uint16_t nf = any ? rules->native_field[sym] : 0;
         if (!any) {
@@ -629,14 +666,16 @@ static void walk_tree(match_ctx *c, TSNode root) {
                     take_match(c, &rules->main, &m);
         }
         if (ts_tree_cursor_goto_first_child(&tc)) {
-            if (depth == w->stack_cap) {
+            if (depth + 1 >= w->stack_cap) {
                 w->stack_cap = w->stack_cap ? w->stack_cap * 2 : 64;
                 w->stack = fl_xrealloc(w->stack, w->stack_cap * sizeof *w->stack);
                 w->sib_done = fl_xrealloc(w->sib_done, w->stack_cap);
+                w->above = fl_xrealloc(w->above, w->stack_cap * sizeof *w->above);
             }
             w->stack[depth] = n;
             w->sib_done[depth] = depth == 0; /* the root's children ran above */
             depth++;
+            w->above[depth].has = 0;
             continue;
         }
         while (!ts_tree_cursor_goto_next_sibling(&tc)) {
@@ -694,7 +733,7 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
     if (ts_node_has_error(root))
         f->parse_errors = count_errors(root, &f->first_error_line, &f->first_error_column);
 
-    match_ctx mc = {rules, w, f, text, NULL, 0, 0};
+    match_ctx mc = {.rules = rules, .w = w, .f = f, .text = text};
     if (rules->main.query && rules->walk) {
         walk_tree(&mc, root);
     } else if (rules->main.query) {

@@ -147,7 +147,9 @@ typedef struct fl_lang_rules {
     uint32_t
         *sym_start; /* patterns rooted at symbol s: sym_patterns[sym_start[s]..sym_start[s+1]) */
     uint32_t *sym_patterns;
-    unsigned char *sib_start; /* per symbol: a sibling pattern can start at such a node */
+    unsigned char *sib_start;   /* per symbol: a sibling pattern can start at such a node */
+    unsigned char *sym_comment; /* when main has @claim.doc_above: per symbol 0 anonymous,
+                                 * 1 named, 2 a comment; NULL otherwise */
     /* per symbol: its only main pattern is a call root, whose match the scanner makes itself:
      * the callee is the child under field native_field[s] (0: not native), a named node of
      * type native_type[s] unless NULL */
@@ -238,6 +240,12 @@ struct fl_analyzer {
 /* The compiled rules of one language (compiling them on first use); NULL when unknown. */
 const fl_lang_rules *fl__analyzer_rules(const fl_analyzer *a, const fl_language *lang);
 
+/* Walk mode: the run of comment siblings seen last at one depth (see facts.c). */
+typedef struct fl_above {
+    int has, line;
+    uint32_t s, e;
+} fl_above;
+
 /* Per-thread scratch state: reuse it across files. */
 typedef struct fl_worker {
     TSParser *parser;
@@ -247,6 +255,7 @@ typedef struct fl_worker {
     TSTreeCursor children[FL_QUERY_PATH_MAX]; /* walk mode: look through children, per level */
     TSNode *stack;                            /* walk mode: the ancestors of the current node */
     unsigned char *sib_done;                  /* per ancestor: its sibling patterns ran */
+    fl_above *above; /* per depth: the comments right before the next sibling */
     size_t stack_cap;
     pcre2_match_data *md;
 } fl_worker;

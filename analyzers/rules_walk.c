@@ -192,6 +192,16 @@ void fl__rules_build_walk(fl_lang_rules *r, const fl_query_split *sp,
         r->native_field[sym] = fid;
         r->native_type[sym] = child;
     }
+    /* @claim.doc_above in main: the walk keeps the comments above each node */
+    for (uint32_t c = 0; c < q->cap_count && !r->sym_comment; c++) {
+        if (q->caps[c].kind != FL_CAP_CLAIM_DOC_ABOVE) continue;
+        r->sym_comment = fl_xcalloc(nsym + 1, 1);
+        for (uint32_t sym = 0; sym < nsym; sym++) {
+            if (ts_language_symbol_type(lang, (TSSymbol)sym) != TSSymbolTypeRegular) continue;
+            const char *name = ts_language_symbol_name(lang, (TSSymbol)sym);
+            r->sym_comment[sym] = name && strstr(name, "comment") ? 2 : 1;
+        }
+    }
     r->walk = 1;
     r->symbol_count = nsym;
     r->sib_start = b.flags;
@@ -289,6 +299,8 @@ int fl__rules_node_may_match(const fl_lang_rules *r, TSSymbol sym, TSNode n, con
 }
 
 void fl__rules_walk_free(fl_lang_rules *r) {
+    free(r->sym_comment);
+    r->sym_comment = NULL;
     free(r->sym_start);
     free(r->sym_patterns);
     free(r->sib_start);
