@@ -693,19 +693,14 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
                            const TSTree *old_tree, TSTree **tree_out, fl_error *err) {
     pthread_once(&helpers_once, helpers_init);
     if (tree_out) *tree_out = NULL;
-    const fl_lang_rules *rules = NULL;
+    const fl_language *lang = NULL;
     int is_doc = 0;
     if (language && strcmp(language, "markdown") == 0)
         is_doc = 1;
     else {
-        const fl_language *lang =
-            language ? fl_grammar_by_name(language) : fl_grammar_for_path(path);
-        if (lang) {
-            rules = fl__analyzer_rules(a, lang);
-        } else if (!language && fl__is_doc_path(path)) {
-            is_doc = 1;
-        }
-        if (!rules && !is_doc) {
+        lang = language ? fl_grammar_by_name(language) : fl_grammar_for_path(path);
+        if (!lang && !language && fl__is_doc_path(path)) is_doc = 1;
+        if (!lang && !is_doc) {
             fl_error_set(err, path, 0, 0,
                          "expected a file faultline reads (Go, Java, Python, Rust, C, C++, "
                          "JavaScript, TypeScript or Markdown)%s%s",
@@ -721,14 +716,17 @@ fl_file_facts *fl__analyze(const fl_analyzer *a, fl_worker *w, const char *path,
         fl__claims_scan_doc(f, text, length, w->md);
         return f;
     }
-    f->language = rules->lang->name;
-    ts_parser_set_language(w->parser, rules->lang->load());
+    f->language = lang->name;
+    /* parse first: while this language's rules compile (once, on first use, under a lock),
+     * the other workers' parses go on */
+    ts_parser_set_language(w->parser, lang->load());
     TSTree *tree = ts_parser_parse_string(w->parser, old_tree, text, (uint32_t)length);
     if (!tree) {
         fl_error_set(err, path, 0, 0, "expected text the %s parser accepts", f->language);
         fl_file_facts_free(f);
         return NULL;
     }
+    const fl_lang_rules *rules = fl__analyzer_rules(a, lang);
     TSNode root = ts_tree_root_node(tree);
     if (ts_node_has_error(root))
         f->parse_errors = count_errors(root, &f->first_error_line, &f->first_error_column);

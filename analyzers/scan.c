@@ -70,6 +70,27 @@ static void *worker_main(void *arg) {
 
 /* Walks, analyses with the workers, and puts the facts into `ix` (or, with parse_only,
  * counts files and bytes into `counts`). */
+typedef struct warm_job {
+    const fl_analyzer *a;
+    const fl_walk_list *list;
+} warm_job;
+
+/* Compiles the rules of each language of the list, in order of first appearance. */
+static void *warm_main(void *arg) {
+    warm_job *wj = arg;
+    const fl_language *seen[16];
+    size_t nseen = 0;
+    for (size_t i = 0; i < wj->list->count && nseen < 16; i++) {
+        const fl_language *lang = fl_grammar_for_path(wj->list->items[i].abs);
+        int dup = !lang;
+        for (size_t k = 0; k < nseen && !dup; k++) dup = seen[k] == lang;
+        if (dup) continue;
+        seen[nseen++] = lang;
+        fl__analyzer_rules(wj->a, lang);
+    }
+    return NULL;
+}
+
 static int run_scan(fl_index *ix, const fl_analyzer *given, const char *const *paths,
                     size_t path_count, const fl_scan_options *opts, char **root_out,
                     fl_scan_result *counts, fl_error *err) {
@@ -113,10 +134,17 @@ static int run_scan(fl_index *ix, const fl_analyzer *given, const char *const *p
     if ((size_t)threads > list.count) threads = list.count ? (int)list.count : 1;
     pthread_t *tids = fl_xcalloc((size_t)threads, sizeof *tids);
     int started = 0;
+    /* the rules of the tree's languages compile on a thread of their own, while the workers
+     * parse their first files (fl__analyze parses before it needs the rules) */
+    warm_job warm = {a, &list};
+    pthread_t warm_tid;
+    int warming = !opts->parse_only && threads > 1 &&
+                  pthread_create(&warm_tid, NULL, warm_main, &warm) == 0;
     for (int t = 1; t < threads; t++)
         if (pthread_create(&tids[started], NULL, worker_main, &j) == 0) started++;
     worker_main(&j); /* this thread works too */
     for (int t = 0; t < started; t++) pthread_join(tids[t], NULL);
+    if (warming) pthread_join(warm_tid, NULL);
     free(tids);
     pthread_mutex_destroy(&j.err_lock);
 
