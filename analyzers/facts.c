@@ -639,8 +639,7 @@ static void walk_tree(match_ctx *c, TSNode root) {
             }
         }
         if (depth > 0 && rules->sib_start && !w->sib_done[depth - 1]) {
-            TSSymbol ssym = ts_node_symbol(n);
-            if (ssym < rules->symbol_count && rules->sib_start[ssym]) {
+            if (sym < rules->symbol_count && rules->sib_start[sym]) {
                 w->sib_done[depth - 1] = 1;
                 run_siblings(c, w->stack[depth - 1], 0);
             }
