@@ -1,9 +1,10 @@
 /*
  * scan.c — fl_scan: a whole-tree scan. The file list comes from walk.c; worker threads
- * (one parser, query cursor and pcre2 match data each) take files by an atomic counter, read
- * and analyse them into per-file slots; the slots then enter one fl_index in list order, so
- * the result does not depend on thread timing. With parse_only the workers only parse (the
- * benchmark's floor).
+ * (one parser, query cursor and pcre2 match data each) take files by an atomic counter,
+ * largest first, read and analyse them into per-file slots; the slots then enter one
+ * fl_index in list order, so the result does not depend on thread timing. The rules of the
+ * tree's languages compile on a thread of their own meanwhile. With parse_only the workers
+ * only parse (the benchmark's floor).
  */
 #include "walk.h"
 
@@ -17,6 +18,8 @@ typedef struct job {
     const fl_analyzer *a;
     const fl_walk_list *list;
     const fl_scan_options *opts;
+    size_t *order; /* the list's indices, largest file first (a big file taken last would
+                    * keep one worker busy while the others wait) */
     fl_file_facts **slots;
     size_t *bytes; /* parse-only: bytes read per slot */
     atomic_size_t next;
@@ -31,8 +34,9 @@ static void *worker_main(void *arg) {
     fl_worker_init(&w);
     fl_buf buf = FL_BUF_INIT;
     for (;;) {
-        size_t i = atomic_fetch_add(&j->next, 1);
-        if (i >= j->list->count) break;
+        size_t k = atomic_fetch_add(&j->next, 1);
+        if (k >= j->list->count) break;
+        size_t i = j->order[k];
         const fl_walk_item *it = &j->list->items[i];
         fl_buf_reset(&buf);
         fl_error e;
@@ -91,6 +95,17 @@ static void *warm_main(void *arg) {
     return NULL;
 }
 
+typedef struct sized {
+    size_t size, index;
+} sized;
+
+/* largest first; equal sizes in list order */
+static int cmp_size(const void *a, const void *b) {
+    const sized *x = a, *y = b;
+    if (x->size != y->size) return x->size > y->size ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
 static int run_scan(fl_index *ix, const fl_analyzer *given, const char *const *paths,
                     size_t path_count, const fl_scan_options *opts, char **root_out,
                     fl_scan_result *counts, fl_error *err) {
@@ -124,6 +139,12 @@ static int run_scan(fl_index *ix, const fl_analyzer *given, const char *const *p
     j.list = &list;
     j.opts = opts;
     j.slots = fl_xcalloc(list.count ? list.count : 1, sizeof *j.slots);
+    j.order = fl_xcalloc(list.count ? list.count : 1, sizeof *j.order);
+    sized *by_size = fl_xcalloc(list.count ? list.count : 1, sizeof *by_size);
+    for (size_t i = 0; i < list.count; i++) by_size[i] = (sized){list.items[i].size, i};
+    qsort(by_size, list.count, sizeof *by_size, cmp_size);
+    for (size_t i = 0; i < list.count; i++) j.order[i] = by_size[i].index;
+    free(by_size);
     j.bytes = fl_xcalloc(list.count ? list.count : 1, sizeof *j.bytes);
     atomic_init(&j.next, 0);
     pthread_mutex_init(&j.err_lock, NULL);
@@ -138,8 +159,8 @@ static int run_scan(fl_index *ix, const fl_analyzer *given, const char *const *p
      * parse their first files (fl__analyze parses before it needs the rules) */
     warm_job warm = {a, &list};
     pthread_t warm_tid;
-    int warming = !opts->parse_only && threads > 1 &&
-                  pthread_create(&warm_tid, NULL, warm_main, &warm) == 0;
+    int warming =
+        !opts->parse_only && threads > 1 && pthread_create(&warm_tid, NULL, warm_main, &warm) == 0;
     for (int t = 1; t < threads; t++)
         if (pthread_create(&tids[started], NULL, worker_main, &j) == 0) started++;
     worker_main(&j); /* this thread works too */
@@ -164,6 +185,7 @@ static int run_scan(fl_index *ix, const fl_analyzer *given, const char *const *p
             if (j.slots[i]) fl_index_put(ix, j.slots[i]);
     }
     free(j.slots);
+    free(j.order);
     free(j.bytes);
     fl_analyzer_free(own);
     fl__walk_list_free(&list);
