@@ -378,9 +378,15 @@ typedef struct match_ctx {
     /* walk mode: the comments right above the node being visited (its named siblings before
      * it that are comments), so @claim.doc_above on it need not look back for them */
     TSNode above_node;
-    int above_has, above_line;
-    uint32_t above_s, above_e;
+    fl_text_span above;
 } match_ctx;
+
+/* Widens `d` to take in text[s, e), which starts on line `line`. */
+static void text_span_add(fl_text_span *d, uint32_t s, uint32_t e, int line) {
+    if (!d->has || s < d->s) d->s = s, d->line = line;
+    if (!d->has || e > d->e) d->e = e;
+    d->has = 1;
+}
 
 static int is_retry_rule(const char *rule) {
     /* a one-shot retry decision (retry.decision) neither makes its function a retrying one
@@ -476,8 +482,7 @@ static void take_match(match_ctx *c, const fl_rule_query *q, const TSQueryMatch 
     uint32_t ts_ = 0, te = 0;
     TSNode fn_node = {0}, fn_name = {0}, call_node = {0}, call_name = {0};
     int has_fn = 0, has_fn_name = 0, has_call = 0, has_call_name = 0;
-    int has_doc = 0, doc_line = 0;
-    uint32_t doc_s = 0, doc_e = 0;
+    fl_text_span doc = {0, 0, 0, 0};
     for (uint16_t k = 0; k < m->capture_count; k++) {
         const fl_capinfo *ci = &q->caps[m->captures[k].index];
         TSNode n = m->captures[k].node;
@@ -501,34 +506,23 @@ static void take_match(match_ctx *c, const fl_rule_query *q, const TSQueryMatch 
                 break;
             case FL_CAP_CLAIM_DOC_ABOVE: {
                 if (ts_node_eq(n, c->above_node)) {
-                    if (!c->above_has) break;
-                    if (!has_doc || c->above_s < doc_s)
-                        doc_s = c->above_s, doc_line = c->above_line;
-                    if (!has_doc || c->above_e > doc_e) doc_e = c->above_e;
-                    has_doc = 1;
+                    if (c->above.has) text_span_add(&doc, c->above.s, c->above.e, c->above.line);
                     break;
                 }
                 /* the named siblings right before the node that are comments */
                 TSNode p = ts_node_prev_named_sibling(n);
                 while (!ts_node_is_null(p) && strstr(ts_node_type(p), "comment")) {
-                    uint32_t s = ts_node_start_byte(p), e = ts_node_end_byte(p);
-                    if (!has_doc || s < doc_s)
-                        doc_s = s, doc_line = (int)ts_node_start_point(p).row + 1;
-                    if (!has_doc || e > doc_e) doc_e = e;
-                    has_doc = 1;
+                    text_span_add(&doc, ts_node_start_byte(p), ts_node_end_byte(p),
+                                  (int)ts_node_start_point(p).row + 1);
                     p = ts_node_prev_named_sibling(p);
                 }
                 break;
             }
-            case FL_CAP_CLAIM_DOC: {
+            case FL_CAP_CLAIM_DOC:
                 /* adjacent comment lines of one match are read as one text */
-                uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
-                if (!has_doc || s < doc_s)
-                    doc_s = s, doc_line = (int)ts_node_start_point(n).row + 1;
-                if (!has_doc || e > doc_e) doc_e = e;
-                has_doc = 1;
+                text_span_add(&doc, ts_node_start_byte(n), ts_node_end_byte(n),
+                              (int)ts_node_start_point(n).row + 1);
                 break;
-            }
             case FL_CAP_CLAIM_ERROR_TYPE:
             case FL_CAP_CLAIM_TEST_NAME: {
                 uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
@@ -545,7 +539,7 @@ static void take_match(match_ctx *c, const fl_rule_query *q, const TSQueryMatch 
                 break;
         }
     }
-    if (has_doc) fl__claims_scan(f, text + doc_s, doc_e - doc_s, NULL, doc_line, "comment", w->md);
+    if (doc.has) fl__claims_scan(f, text + doc.s, doc.e - doc.s, NULL, doc.line, "comment", w->md);
     if (has_fn && has_fn_name) {
         if (f->func_count == f->func_cap) {
             f->func_cap = f->func_cap ? f->func_cap * 2 : 16;
@@ -624,16 +618,14 @@ static void walk_tree(match_ctx *c, TSNode root) {
         TSSymbol sym = ts_node_symbol(n);
         if (rules->sym_comment) {
             /* the run of comments right above n, then n's place in it */
-            fl_above *a = &w->above[depth];
+            fl_text_span *a = &w->above[depth];
             c->above_node = n;
-            c->above_has = a->has, c->above_s = a->s, c->above_e = a->e, c->above_line = a->line;
+            c->above = *a;
             /* 0 anonymous, 1 named, 2 a comment (ERROR nodes are named) */
             unsigned char k = sym < rules->symbol_count ? rules->sym_comment[sym] : 1;
             if (k == 2) {
-                if (!a->has)
-                    a->s = ts_node_start_byte(n), a->line = (int)ts_node_start_point(n).row + 1;
-                a->e = ts_node_end_byte(n);
-                a->has = 1;
+                text_span_add(a, ts_node_start_byte(n), ts_node_end_byte(n),
+                              (int)ts_node_start_point(n).row + 1);
             } else if (k == 1) {
                 a->has = 0;
             }

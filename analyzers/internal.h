@@ -240,11 +240,11 @@ struct fl_analyzer {
 /* The compiled rules of one language (compiling them on first use); NULL when unknown. */
 const fl_lang_rules *fl__analyzer_rules(const fl_analyzer *a, const fl_language *lang);
 
-/* Walk mode: the run of comment siblings seen last at one depth (see facts.c). */
-typedef struct fl_above {
+/* A byte range of a file's text and its first line (has: 0 while empty). */
+typedef struct fl_text_span {
     int has, line;
     uint32_t s, e;
-} fl_above;
+} fl_text_span;
 
 /* Per-thread scratch state: reuse it across files. */
 typedef struct fl_worker {
@@ -255,7 +255,7 @@ typedef struct fl_worker {
     TSTreeCursor children[FL_QUERY_PATH_MAX]; /* walk mode: look through children, per level */
     TSNode *stack;                            /* walk mode: the ancestors of the current node */
     unsigned char *sib_done;                  /* per ancestor: its sibling patterns ran */
-    fl_above *above; /* per depth: the comments right before the next sibling */
+    fl_text_span *above; /* per depth: the comments right before the next sibling */
     size_t stack_cap;
     pcre2_match_data *md;
 } fl_worker;
