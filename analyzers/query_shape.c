@@ -501,9 +501,7 @@ static int plain_node_type(const qel *e) {
 /* Whether an element can be a pattern's root node: a named node type, no quantifier, no
  * field, no supertype syntax. */
 static int plain_node(const qel *e) {
-    if (e->kind != Q_NODE || e->quant || e->field.n) return 0;
-    if (span_is(e->type, "_") || span_is(e->type, "ERROR") || span_is(e->type, "MISSING")) return 0;
-    return memchr(e->type.s, '/', e->type.n) == NULL;
+    return plain_node_type(e) && !e->quant && !e->field.n;
 }
 
 /* Fills form->types and form->root_caps when the pattern starts at one node. */
@@ -602,11 +600,8 @@ static void describe_siblings(const qreader *r, size_t form, size_t end, fl_quer
     }
     if (first < 0 || steps < 2) return;
     const qel *e = &r->els[first];
-    if (e->kind != Q_NODE || e->field.n || (e->quant && e->quant != '+')) return;
+    if (!plain_node_type(e) || e->field.n || (e->quant && e->quant != '+')) return;
     if (e->cap_count < 1 || e->cap_count > Q_MAX_CAPS) return;
-    if (span_is(e->type, "_") || span_is(e->type, "ERROR") || span_is(e->type, "MISSING") ||
-        memchr(e->type.s, '/', e->type.n))
-        return;
     out->sibling = 1;
     out->types = fl_xcalloc(1, sizeof *out->types);
     out->types[out->type_count++] = span_dup(e->type);
