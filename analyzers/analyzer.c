@@ -218,6 +218,7 @@ void fl_worker_init(fl_worker *w) {
     w->scursor = ts_query_cursor_new();
     ts_query_cursor_set_max_start_depth(w->scursor, 1);
     w->stack = NULL;
+    w->walk = fl_tree_walk_new();
     for (size_t i = 0; i < FL_QUERY_PATH_MAX; i++) w->children[i] = ts_tree_cursor_new((TSNode){0});
     w->sib_done = NULL;
     w->above = NULL;
@@ -231,6 +232,7 @@ void fl_worker_fini(fl_worker *w) {
     if (w->dcursor) ts_query_cursor_delete(w->dcursor);
     if (w->scursor) ts_query_cursor_delete(w->scursor);
     for (size_t i = 0; i < FL_QUERY_PATH_MAX; i++) ts_tree_cursor_delete(&w->children[i]);
+    fl_tree_walk_free(w->walk);
     free(w->stack);
     free(w->sib_done);
     free(w->above);

@@ -603,19 +603,30 @@ static void walk_tree(match_ctx *c, TSNode root) {
     fl_worker *w = c->w;
     ts_query_cursor_set_max_start_depth(w->cursor, 0);
     if (rules->siblings.query) run_siblings(c, root, 1);
-    TSTreeCursor tc = ts_tree_cursor_new(root);
-    size_t depth = 0; /* of the current node; w->stack[0..depth) are its ancestors */
     if (!w->stack_cap) {
         w->stack_cap = 64;
         w->stack = fl_xcalloc(w->stack_cap, sizeof *w->stack);
         w->sib_done = fl_xcalloc(w->stack_cap, 1);
         w->above = fl_xcalloc(w->stack_cap, sizeof *w->above);
     }
-    w->above[0].has = 0;
     c->above_node = (TSNode){0};
-    for (;;) {
-        TSNode n = ts_tree_cursor_current_node(&tc);
-        TSSymbol sym = ts_node_symbol(n);
+    fl_tree_walk_start(w->walk, root);
+    TSNode n;
+    TSSymbol sym;
+    uint32_t depth; /* of n; w->stack[0..depth) are its ancestors */
+    while (fl_tree_walk_next(w->walk, &n, &sym, &depth)) {
+        if (depth + 1 >= w->stack_cap) {
+            w->stack_cap *= 2;
+            w->stack = fl_xrealloc(w->stack, w->stack_cap * sizeof *w->stack);
+            w->sib_done = fl_xrealloc(w->sib_done, w->stack_cap);
+            w->above = fl_xrealloc(w->above, w->stack_cap * sizeof *w->above);
+        }
+        /* n's children, if any, start a new level: no comments above them yet, their
+         * parent's sibling patterns not run (the root's ran above) */
+        w->stack[depth] = n;
+        w->sib_done[depth] = depth == 0;
+        w->above[depth + 1].has = 0;
+        if (depth == 0) w->above[0].has = 0;
         if (rules->sym_comment) {
             /* the run of comments right above n, then n's place in it */
             fl_text_span *a = &w->above[depth];
@@ -655,26 +666,6 @@ static void walk_tree(match_ctx *c, TSNode root) {
             while (ts_query_cursor_next_match(w->cursor, &m))
                 if (fl__rules_match_ok(&rules->main, &m, c->text, w->md))
                     take_match(c, &rules->main, &m);
-        }
-        if (ts_tree_cursor_goto_first_child(&tc)) {
-            if (depth + 1 >= w->stack_cap) {
-                w->stack_cap = w->stack_cap ? w->stack_cap * 2 : 64;
-                w->stack = fl_xrealloc(w->stack, w->stack_cap * sizeof *w->stack);
-                w->sib_done = fl_xrealloc(w->sib_done, w->stack_cap);
-                w->above = fl_xrealloc(w->above, w->stack_cap * sizeof *w->above);
-            }
-            w->stack[depth] = n;
-            w->sib_done[depth] = depth == 0; /* the root's children ran above */
-            depth++;
-            w->above[depth].has = 0;
-            continue;
-        }
-        while (!ts_tree_cursor_goto_next_sibling(&tc)) {
-            if (!ts_tree_cursor_goto_parent(&tc)) {
-                ts_tree_cursor_delete(&tc);
-                return;
-            }
-            depth--;
         }
     }
 }

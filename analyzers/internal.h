@@ -253,6 +253,7 @@ typedef struct fl_worker {
     TSQueryCursor *dcursor; /* the dispatch query at one call (max start depth 0) */
     TSQueryCursor *scursor; /* the sibling patterns at one parent (max start depth 1) */
     TSTreeCursor children[FL_QUERY_PATH_MAX]; /* walk mode: look through children, per level */
+    fl_tree_walk *walk;                       /* walk mode: the file's nodes, in pre-order */
     TSNode *stack;                            /* walk mode: the ancestors of the current node */
     unsigned char *sib_done;                  /* per ancestor: its sibling patterns ran */
     fl_text_span *above; /* per depth: the comments right before the next sibling */

@@ -92,6 +92,16 @@ static void classify_capture(fl_capinfo *ci, const char *name) {
     }
 }
 
+/* An error in a predicate names its pattern's start (worked out only then). */
+#define PRED_ERROR(...)                                                                            \
+    do {                                                                                           \
+        const char *epath;                                                                         \
+        int eline, ecol;                                                                           \
+        offset_to_position(src, parts, part_count, ts_query_start_byte_for_pattern(r->query, pi),  \
+                           &epath, &eline, &ecol);                                                 \
+        fl_error_set(err, epath, eline, ecol, __VA_ARGS__);                                        \
+    } while (0)
+
 /* Compiles the predicates of one pattern. Returns 0 or -1 with err. */
 static int compile_pattern(fl_rule_query *r, uint32_t pi, const char *src,
                            const fl_query_part *parts, size_t part_count, fl_error *err) {
@@ -103,12 +113,8 @@ static int compile_pattern(fl_rule_query *r, uint32_t pi, const char *src,
         uint32_t j = i;
         while (j < n && steps[j].type != TSQueryPredicateStepTypeDone) j++;
         /* steps[i..j) is one predicate */
-        const char *epath;
-        int eline, ecol;
-        offset_to_position(src, parts, part_count, ts_query_start_byte_for_pattern(r->query, pi),
-                           &epath, &eline, &ecol);
         if (j == i || steps[i].type != TSQueryPredicateStepTypeString) {
-            fl_error_set(err, epath, eline, ecol, "expected a predicate name");
+            PRED_ERROR("expected a predicate name");
             return -1;
         }
         uint32_t len;
@@ -140,21 +146,20 @@ static int compile_pattern(fl_rule_query *r, uint32_t pi, const char *src,
         else if (strcmp(base, "any-of?") == 0)
             pr.op = FL_PRED_ANY_OF;
         else {
-            fl_error_set(err, epath, eline, ecol,
-                         "expected #eq?, #match?, #any-of? (or their not- forms) or #set!, "
-                         "found #%s",
-                         op);
+            PRED_ERROR("expected #eq?, #match?, #any-of? (or their not- forms) or #set!, "
+                       "found #%s",
+                       op);
             return -1;
         }
         if (argc < 2 || args[0].type != TSQueryPredicateStepTypeCapture) {
-            fl_error_set(err, epath, eline, ecol, "#%s expects a capture and then %s", op,
-                         pr.op == FL_PRED_ANY_OF ? "strings" : "one value");
+            PRED_ERROR("#%s expects a capture and then %s", op,
+                       pr.op == FL_PRED_ANY_OF ? "strings" : "one value");
             return -1;
         }
         pr.capture = args[0].value_id;
         if (pr.op == FL_PRED_EQ) {
             if (argc != 2) {
-                fl_error_set(err, epath, eline, ecol, "#%s expects two arguments", op);
+                PRED_ERROR("#%s expects two arguments", op);
                 return -1;
             }
             if (args[1].type == TSQueryPredicateStepTypeCapture)
@@ -163,7 +168,7 @@ static int compile_pattern(fl_rule_query *r, uint32_t pi, const char *src,
                 pr.str = ts_query_string_value_for_id(r->query, args[1].value_id, &pr.str_len);
         } else if (pr.op == FL_PRED_MATCH) {
             if (argc != 2 || args[1].type != TSQueryPredicateStepTypeString) {
-                fl_error_set(err, epath, eline, ecol, "#%s expects a capture and a regex", op);
+                PRED_ERROR("#%s expects a capture and a regex", op);
                 return -1;
             }
             const char *pat = ts_query_string_value_for_id(r->query, args[1].value_id, &len);
@@ -173,8 +178,8 @@ static int compile_pattern(fl_rule_query *r, uint32_t pi, const char *src,
             if (!pr.re) {
                 PCRE2_UCHAR msg[256];
                 pcre2_get_error_message(ec, msg, sizeof msg);
-                fl_error_set(err, epath, eline, ecol, "regex '%s' does not compile at %zu: %s", pat,
-                             (size_t)eo, (const char *)msg);
+                PRED_ERROR("regex '%s' does not compile at %zu: %s", pat, (size_t)eo,
+                           (const char *)msg);
                 return -1;
             }
             pcre2_jit_compile(pr.re, PCRE2_JIT_COMPLETE);
@@ -186,8 +191,7 @@ static int compile_pattern(fl_rule_query *r, uint32_t pi, const char *src,
                 if (args[1 + k].type != TSQueryPredicateStepTypeString) {
                     free(pr.values);
                     free(pr.value_lens);
-                    fl_error_set(err, epath, eline, ecol, "#%s expects strings after the capture",
-                                 op);
+                    PRED_ERROR("#%s expects strings after the capture", op);
                     return -1;
                 }
                 pr.values[k] =
@@ -198,6 +202,7 @@ static int compile_pattern(fl_rule_query *r, uint32_t pi, const char *src,
         p->preds[p->pred_count++] = pr;
         i = j + 1;
     }
+#undef PRED_ERROR
     /* predicates are pure and all must hold: string comparisons first, regexes last, so a
      * failed #eq? / #any-of? spares the pcre2 search (stable, otherwise in file order) */
     size_t w = 0;

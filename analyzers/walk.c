@@ -2,10 +2,13 @@
  * walk.c — which files a scan reads. Folders are walked in sorted order; .gitignore rules
  * are honoured through libgit2 (the repository holding the folder, or, outside any
  * repository, an in-memory one whose work tree is the scan root so its .gitignore files
- * still apply); vendored folders (vendor/, node_modules/, third_party/, ...) and generated
- * files (*.pb.go, *_pb2.py, "Code generated ... DO NOT EDIT", "@generated") are skipped
- * unless asked for. Paths given explicitly as files are always read.
- * Input: the paths and options; output: a list of (absolute path, path shown in results).
+ * still apply). libgit2 starts only when it has something to answer: a .git (or a bare
+ * repository's HEAD) in the folder or above it, or a .gitignore in the tree; its start
+ * reads every system CA certificate, which costs more than walking a small tree. Vendored folders
+ * (vendor/, node_modules/, third_party/, ...) and generated files (*.pb.go, *_pb2.py, "Code
+ * generated ... DO NOT EDIT", "@generated") are skipped unless asked for. Paths given explicitly as
+ * files are always read. Input: the paths and options; output: a list of (absolute path, path shown
+ * in results).
  */
 #include "walk.h"
 
@@ -90,11 +93,61 @@ void fl__walk_list_free(fl_walk_list *l) {
 
 typedef struct walker {
     const fl_scan_options *opts;
-    const char *root;     /* absolute, no trailing slash */
-    git_repository *repo; /* for ignore rules; NULL: none */
-    const char *workdir;  /* repo work dir, with trailing slash */
+    const char *root;       /* absolute, no trailing slash */
+    git_repository *repo;   /* for ignore rules; NULL: none (yet) */
+    char workdir[PATH_MAX]; /* repo work dir, with trailing slash */
+    int git_started;        /* git_libgit2_init ran; shut down at the end */
+    int tried_memory;       /* the in-memory repository was tried (made once, when needed) */
     fl_walk_list *out;
 } walker;
+
+static void start_git(walker *w) {
+    if (w->git_started) return;
+    git_libgit2_init();
+    w->git_started = 1;
+}
+
+/* Outside any repository: an in-memory one whose work tree is the root, made when the
+ * first .gitignore turns up (a tree without one has nothing for it to answer). */
+static void memory_repo(walker *w) {
+    if (w->repo || w->tried_memory || w->opts->no_ignore) return;
+    w->tried_memory = 1;
+    start_git(w);
+    git_repository *repo = NULL;
+    if (git_repository_new(&repo) != 0) return;
+    if (git_repository_set_workdir(repo, w->root, 0) == 0 && git_repository_workdir(repo)) {
+        snprintf(w->workdir, sizeof w->workdir, "%s", git_repository_workdir(repo));
+        w->repo = repo;
+    } else {
+        git_repository_free(repo);
+    }
+}
+
+static int has_entry(const char *dir, const char *name) {
+    char p[PATH_MAX];
+    int n = snprintf(p, sizeof p, "%s/%s", dir, name);
+    struct stat st;
+    return n > 0 && (size_t)n < sizeof p && lstat(p, &st) == 0;
+}
+
+/* Whether libgit2 could find a repository holding `path`: a .git entry, or a HEAD as a bare
+ * repository has, in it or a folder above. A superset of libgit2's discovery (a false yes
+ * only costs libgit2's start). */
+static int maybe_in_repo(const char *path) {
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    struct stat st;
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        char *slash = strrchr(dir, '/');
+        if (slash) *(slash == dir ? slash + 1 : slash) = 0;
+    }
+    for (;;) {
+        if (has_entry(dir, ".git") || has_entry(dir, "HEAD")) return 1;
+        char *slash = strrchr(dir, '/');
+        if (!slash || (slash == dir && !dir[1])) return 0;
+        *(slash == dir ? slash + 1 : slash) = 0;
+    }
+}
 
 static const char *relative_to(const char *abs, const char *base) {
     size_t n = strlen(base);
@@ -135,7 +188,10 @@ static void walk_dir(walker *w, const char *dir) {
     size_t n = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (e->d_name[0] == '.') continue; /* ., .., .git and other hidden entries */
+        if (e->d_name[0] == '.') { /* ., .., .git and other hidden entries */
+            if (!w->repo && strcmp(e->d_name, ".gitignore") == 0) memory_repo(w);
+            continue;
+        }
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
             names = fl_xrealloc(names, cap * sizeof *names);
@@ -173,33 +229,37 @@ int fl__walk(const char *const *paths, size_t count, const fl_scan_options *opts
              char **root_out, fl_error *err) {
     memset(out, 0, sizeof *out);
     *root_out = NULL;
-    git_libgit2_init();
+    walker w;
+    memset(&w, 0, sizeof w);
+    w.opts = opts;
+    w.out = out;
     char first[PATH_MAX];
     const char *p0 = count ? paths[0] : ".";
     if (!realpath(p0, first)) {
         fl_error_set(err, p0, 0, 0, "expected an existing file or folder");
-        git_libgit2_shutdown();
         return -1;
     }
-    git_repository *repo = NULL;
-    char workdir[PATH_MAX] = "";
-    if (git_repository_open_ext(&repo, first, 0, NULL) == 0 && git_repository_workdir(repo)) {
-        snprintf(workdir, sizeof workdir, "%s", git_repository_workdir(repo));
-    } else if (repo) {
-        git_repository_free(repo);
-        repo = NULL;
+    if (maybe_in_repo(first)) {
+        start_git(&w);
+        git_repository *repo = NULL;
+        if (git_repository_open_ext(&repo, first, 0, NULL) == 0 && git_repository_workdir(repo)) {
+            snprintf(w.workdir, sizeof w.workdir, "%s", git_repository_workdir(repo));
+            w.repo = repo;
+        } else if (repo) {
+            git_repository_free(repo);
+        }
     }
     char root[PATH_MAX];
     struct stat st;
+    int rc = 0;
     if (opts->root) {
         if (!realpath(opts->root, root)) {
             fl_error_set(err, opts->root, 0, 0, "expected an existing folder for --root");
-            if (repo) git_repository_free(repo);
-            git_libgit2_shutdown();
-            return -1;
+            rc = -1;
+            goto done;
         }
-    } else if (workdir[0]) {
-        snprintf(root, sizeof root, "%s", workdir);
+    } else if (w.workdir[0]) {
+        snprintf(root, sizeof root, "%s", w.workdir);
     } else if (stat(first, &st) == 0 && S_ISDIR(st.st_mode)) {
         snprintf(root, sizeof root, "%s", first);
     } else if (!getcwd(root, sizeof root)) {
@@ -207,20 +267,18 @@ int fl__walk(const char *const *paths, size_t count, const fl_scan_options *opts
     }
     size_t rl = strlen(root);
     while (rl > 1 && root[rl - 1] == '/') root[--rl] = 0;
-    if (!repo && !opts->no_ignore) {
-        /* outside any repository: an in-memory one whose work tree is the root, so the
-         * tree's own .gitignore files still apply */
-        if (git_repository_new(&repo) == 0) {
-            if (git_repository_set_workdir(repo, root, 0) == 0 && git_repository_workdir(repo)) {
-                snprintf(workdir, sizeof workdir, "%s", git_repository_workdir(repo));
-            } else {
-                git_repository_free(repo);
-                repo = NULL;
-            }
+    w.root = root;
+    if (!w.repo) {
+        /* .gitignore files between the root and the first path apply to what is below them */
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s", first);
+        while (!w.repo && relative_to(dir, root)) {
+            if (has_entry(dir, ".gitignore")) memory_repo(&w);
+            char *slash = strrchr(dir, '/');
+            if (!slash || strcmp(dir, root) == 0) break;
+            *(slash == dir ? slash + 1 : slash) = 0;
         }
     }
-    walker w = {opts, root, repo, workdir, out};
-    int rc = 0;
     for (size_t i = 0; i < count && rc == 0; i++) {
         char abs[PATH_MAX];
         if (!realpath(paths[i], abs) || stat(abs, &st) != 0) {
@@ -236,8 +294,9 @@ int fl__walk(const char *const *paths, size_t count, const fl_scan_options *opts
             list_push(out, abs, rel, st.st_size, 1);
         }
     }
-    if (repo) git_repository_free(repo);
-    git_libgit2_shutdown();
+done:
+    if (w.repo) git_repository_free(w.repo);
+    if (w.git_started) git_libgit2_shutdown();
     if (rc != 0) {
         fl__walk_list_free(out);
         return -1;

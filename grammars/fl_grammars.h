@@ -38,6 +38,18 @@ typedef struct fl_query_source {
 /* The built-in query files of one language (may be zero); the array stays valid forever. */
 const fl_query_source *fl_grammar_queries(const char *language, size_t *count);
 
+/* A pre-order walk over the visible nodes below a start node: the nodes, order and TSNode
+ * values TSTreeCursor gives, at a small part of its cost (tree_walk.c). One walk serves one
+ * thread; start it again for each tree. */
+typedef struct fl_tree_walk fl_tree_walk;
+fl_tree_walk *fl_tree_walk_new(void);
+void fl_tree_walk_free(fl_tree_walk *w);
+/* Walks `start` and its descendants; the tree must outlive the walk. */
+void fl_tree_walk_start(fl_tree_walk *w, TSNode start);
+/* The next node (the start node first), its public symbol (ts_node_symbol) and its depth
+ * below the start node (0 for it). Returns 0 when the walk is over. */
+int fl_tree_walk_next(fl_tree_walk *w, TSNode *node, TSSymbol *symbol, uint32_t *depth);
+
 /* Version of the tree-sitter runtime compiled in (the npm package's), e.g. "0.25.1". */
 const char *fl_grammar_runtime_version(void);
 

@@ -339,6 +339,55 @@ static void test_walk_rules(void **state) {
     assert_string_equal(err.path, "/nonexistent/faultline");
 }
 
+/* Sites per file name in a scan of `path` (root `root`, or the default when NULL). */
+static size_t count_sites(const char *path, const char *root, const char *file) {
+    fl_scan_options o;
+    memset(&o, 0, sizeof o);
+    o.root = root;
+    fl_scan_result r;
+    fl_error err;
+    const char *paths[] = {path};
+    assert_int_equal(fl_scan(paths, 1, &o, &r, &err), 0);
+    size_t n = 0;
+    for (size_t i = 0; i < r.site_count; i++)
+        if (!file || strcmp(r.sites[i].path, file) == 0) n++;
+    fl_scan_result_free(&r);
+    return n;
+}
+
+/* Outside a repository, .gitignore files in the tree apply to their own folder and below,
+ * wherever they are; one between --root and the scanned folder applies too. */
+static void test_walk_nested_ignores(void **state) {
+    (void)state;
+    const char *commit = "package p\nfunc f(t Tx) { t.Commit() }\n";
+    write_file("nest/.gitignore", "*.tmp.go\n");
+    write_file("nest/a/.gitignore", "skip/\n");
+    write_file("nest/a/skip/x.go", commit);
+    write_file("nest/a/y.tmp.go", commit);
+    write_file("nest/a/keep.go", commit);
+    write_file("nest/b/z.go", commit);
+    write_file("nest/b/skip/w.go", commit);
+    write_file("nest/b/v.tmp.go", commit);
+    char nest[512], b[512];
+    snprintf(nest, sizeof nest, "%s/nest", tmpdir);
+    snprintf(b, sizeof b, "%s/nest/b", tmpdir);
+    assert_int_equal(count_sites(nest, nest, NULL), 3);
+    assert_int_equal(count_sites(nest, nest, "a/keep.go"), 1);
+    assert_int_equal(count_sites(nest, nest, "b/skip/w.go"), 1);
+    /* nest/.gitignore sits between the root and the scanned folder */
+    assert_int_equal(count_sites(b, nest, NULL), 2);
+    assert_int_equal(count_sites(b, nest, "b/v.tmp.go"), 0);
+    /* with nest/b as the root, nest/.gitignore is outside the tree */
+    assert_int_equal(count_sites(b, NULL, NULL), 3);
+    assert_int_equal(count_sites(b, NULL, "v.tmp.go"), 1);
+    /* no .gitignore at all: every file counts */
+    write_file("plain/c/d.go", commit);
+    write_file("plain/e.tmp.go", commit);
+    char plain[512];
+    snprintf(plain, sizeof plain, "%s/plain", tmpdir);
+    assert_int_equal(count_sites(plain, NULL, NULL), 2);
+}
+
 /* SARIF has what GitHub code scanning asks for. */
 static void test_sarif(void **state) {
     (void)state;
@@ -393,7 +442,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_file),       cmocka_unit_test(test_tree_determinism_and_wrappers),
         cmocka_unit_test(test_index_add_tree), cmocka_unit_test(test_user_queries),
-        cmocka_unit_test(test_walk_rules),     cmocka_unit_test(test_sarif),
+        cmocka_unit_test(test_walk_rules),     cmocka_unit_test(test_walk_nested_ignores),
+        cmocka_unit_test(test_sarif),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
