@@ -8,8 +8,11 @@
 #include "internal.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define FL_TOPIC_LITS 16
 
 typedef struct topic {
     const char *name;
@@ -17,6 +20,14 @@ typedef struct topic {
     const char *pattern;
     pcre2_code *re;
 } topic;
+
+/* What any match of a topic must contain, found by init (below): one lowercase literal per
+ * top-level branch of its pattern; no literals: the topic always runs. */
+typedef struct topic_filter {
+    char lits[FL_TOPIC_LITS][32];
+    size_t lit_lens[FL_TOPIC_LITS];
+    size_t lit_count;
+} topic_filter;
 
 static topic topics[] = {
     {"exactly-once", FL_CLAIM_IDEMPOTENCY, "exactly[- ]once", NULL},
@@ -81,6 +92,10 @@ static topic topics[] = {
 
 #define TOPIC_COUNT (sizeof topics / sizeof topics[0])
 
+static topic_filter filters[TOPIC_COUNT];
+
+int fl__claims_prefilter = 1;
+
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static pcre2_code *compile(const char *pat) {
@@ -96,11 +111,157 @@ static pcre2_code *compile(const char *pat) {
     return re;
 }
 
+static int lit_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' ||
+           c == '-' || c == '\'' || c == ',';
+}
+
+static char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* The longest run of plain characters that every match of one top-level branch
+ * p[0, n) holds: outside groups and classes, not followed by a quantifier (which would
+ * make its last character optional). Returns its length (0: none) into out. */
+static size_t branch_literal(const char *p, size_t n, char *out, size_t cap) {
+    size_t best = 0, i = 0;
+    while (i < n) {
+        char c = p[i];
+        if (c == '(') { /* skip the group, and its quantifier below */
+            int depth = 0;
+            for (; i < n; i++) {
+                if (p[i] == '\\') {
+                    i++;
+                    continue;
+                }
+                if (p[i] == '(') depth++;
+                if (p[i] == ')' && --depth == 0) break;
+            }
+            i++;
+            continue;
+        }
+        if (c == '[') {
+            while (i < n && p[i] != ']') i += p[i] == '\\' ? 2 : 1;
+            i++;
+            continue;
+        }
+        if (c == '\\') {
+            i += 2;
+            continue;
+        }
+        if (!lit_char(c)) {
+            i++;
+            continue;
+        }
+        size_t s = i;
+        while (i < n && lit_char(p[i])) i++;
+        size_t e = i;
+        if (i < n && (p[i] == '?' || p[i] == '*' || p[i] == '{')) e--; /* last one optional */
+        if (e > s && e - s > best && e - s < cap) {
+            best = e - s;
+            for (size_t k = 0; k < best; k++) out[k] = lower(p[s + k]);
+            out[best] = 0;
+        }
+    }
+    return best;
+}
+
+/* Splits a topic's pattern into its top-level branches and keeps each one's literal; a
+ * branch with none (or too many branches) leaves the topic without a prefilter. */
+static void find_literals(const topic *tp, topic_filter *t) {
+    const char *p = tp->pattern;
+    size_t n = strlen(p), s = 0;
+    int depth = 0;
+    t->lit_count = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && p[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (i < n && p[i] == '[') {
+            while (i < n && p[i] != ']') i += p[i] == '\\' ? 2 : 1;
+            continue;
+        }
+        if (i < n && p[i] == '(') depth++;
+        if (i < n && p[i] == ')') depth--;
+        if (i < n && (p[i] != '|' || depth > 0)) continue;
+        if (t->lit_count == FL_TOPIC_LITS) {
+            t->lit_count = 0;
+            return;
+        }
+        size_t len = branch_literal(p + s, i - s, t->lits[t->lit_count], sizeof t->lits[0]);
+        if (len < 2) { /* too weak to filter by */
+            t->lit_count = 0;
+            return;
+        }
+        t->lit_lens[t->lit_count++] = len;
+        s = i + 1;
+    }
+}
+
+/* Every literal of every topic, grouped by first byte, and the set of first two bytes they
+ * start with: one pass over a text finds which topics may match it. */
+typedef struct lit_ref {
+    const char *text;
+    size_t length;
+    size_t topic;
+} lit_ref;
+
+static lit_ref lit_refs[TOPIC_COUNT * FL_TOPIC_LITS];
+static size_t first_start[257]; /* lit_refs[first_start[c], first_start[c + 1]) start with c */
+static uint64_t pair_bits[65536 / 64];
+
+static void index_literals(void) {
+    size_t n = 0;
+    for (int c = 0; c < 256; c++) {
+        first_start[c] = n;
+        for (size_t t = 0; t < TOPIC_COUNT; t++)
+            for (size_t k = 0; k < filters[t].lit_count; k++) {
+                if ((unsigned char)filters[t].lits[k][0] != c) continue;
+                lit_refs[n++] = (lit_ref){filters[t].lits[k], filters[t].lit_lens[k], t};
+                unsigned pair = (unsigned)c << 8 | (unsigned char)filters[t].lits[k][1];
+                pair_bits[pair >> 6] |= (uint64_t)1 << (pair & 63);
+            }
+    }
+    first_start[256] = n;
+}
+
+/* Marks in `may` (one flag per topic) the topics that could match the lowercased text. */
+static void topics_in(const char *low, size_t n, unsigned char *may) {
+    for (size_t t = 0; t < TOPIC_COUNT; t++)
+        may[t] = filters[t].lit_count == 0 || !fl__claims_prefilter;
+    for (size_t i = 0; i + 1 < n; i++) {
+        unsigned c = (unsigned char)low[i], pair = c << 8 | (unsigned char)low[i + 1];
+        if (!(pair_bits[pair >> 6] >> (pair & 63) & 1)) continue;
+        for (size_t r = first_start[c]; r < first_start[c + 1]; r++) {
+            const lit_ref *l = &lit_refs[r];
+            if (!may[l->topic] && l->length <= n - i && memcmp(low + i, l->text, l->length) == 0)
+                may[l->topic] = 1;
+        }
+    }
+}
+
 /* Each topic is searched on its own: pcre2 skips ahead to a topic's possible first letters
  * and required text, which one alternation of all topics (tried at every byte, about 900
- * instructions a byte of doc comment) cannot, so the 17 searches cost less than that one. */
+ * instructions a byte of doc comment) cannot, so the 17 searches cost less than that one.
+ * Cheaper still is not to search: a topic runs only when the text (lowercased once) holds
+ * one of its branches' literals, and one pass over the text finds them all (topics_in). */
 static void init(void) {
-    for (size_t i = 0; i < TOPIC_COUNT; i++) topics[i].re = compile(topics[i].pattern);
+    for (size_t i = 0; i < TOPIC_COUNT; i++) {
+        topics[i].re = compile(topics[i].pattern);
+        find_literals(&topics[i], &filters[i]);
+    }
+    index_literals();
+}
+
+size_t fl__claims_topic_literals(const char *topic_name, const char **out, size_t cap) {
+    pthread_once(&once, init);
+    for (size_t i = 0; i < TOPIC_COUNT; i++) {
+        if (strcmp(topics[i].name, topic_name) != 0) continue;
+        for (size_t k = 0; k < filters[i].lit_count && k < cap; k++) out[k] = filters[i].lits[k];
+        return filters[i].lit_count;
+    }
+    return 0;
 }
 
 static int is_space(char c) {
@@ -201,7 +362,13 @@ void fl__claims_scan(fl_file_facts *f, const char *text, size_t length, const ch
         if (qs->text && qs->length == length && memcmp(qs->text, text, length) == 0) return;
     }
     int hits = 0;
+    char small[1024];
+    char *low = length <= sizeof small ? small : fl_xmalloc(length ? length : 1);
+    for (size_t k = 0; k < length; k++) low[k] = lower(text[k]);
+    unsigned char may[TOPIC_COUNT];
+    topics_in(low, length, may);
     for (size_t i = 0; i < TOPIC_COUNT; i++) {
+        if (!may[i]) continue;
         if (pcre2_match(topics[i].re, (PCRE2_SPTR)text, length, 0, 0, md, NULL) < 0) continue;
         hits++;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -228,6 +395,7 @@ void fl__claims_scan(fl_file_facts *f, const char *text, size_t length, const ch
         c->inferred = 0;
         c->kind = fl_xstrdup(kind);
     }
+    if (low != small) free(low);
     if (qs && !hits) {
         pthread_once(&quiet_once, quiet_init);
         if (!qs->text) pthread_setspecific(quiet_key, qs); /* frees the slots at thread exit */

@@ -364,6 +364,12 @@ int fl__rules_dispatch_candidate(const fl_lang_rules *r, const char *text, uint3
 void fl__claims_scan(fl_file_facts *f, const char *text, size_t length, const char *display,
                      int line, const char *kind, pcre2_match_data *md);
 /* Claims of a Markdown / text doc, line by line (code fences skipped). */
+/* The literals that prefilter a claim topic (tests read them); returns how many (0: none,
+ * the topic always runs). */
+size_t fl__claims_topic_literals(const char *topic, const char **out, size_t cap);
+/* 0 turns the literal prefilter off (tests compare the two; not thread-safe to change while
+ * a scan runs). */
+extern int fl__claims_prefilter;
 void fl__claims_scan_doc(fl_file_facts *f, const char *text, size_t length, pcre2_match_data *md);
 
 /* ---- small helpers ---------------------------------------------------------------------- */
