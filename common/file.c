@@ -17,20 +17,30 @@
 #include <unistd.h>
 
 int fl_file_read(const char *path, fl_buf *out, fl_error *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         fl_error_set(err, path, 0, 0, "cannot open for reading: %s", strerror(errno));
         return -1;
     }
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) fl_buf_append(out, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        fl_error_set(err, path, 0, 0, "read failed");
-        return -1;
+    /* straight into the buffer, sized from fstat (a file that grows meanwhile still reads
+     * whole: the loop goes on until read returns 0) */
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        fl_buf_reserve(out, (size_t)st.st_size + 1);
+    for (;;) {
+        if (out->cap - out->len < 2) fl_buf_reserve(out, 65536);
+        ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            close(fd);
+            fl_error_set(err, path, 0, 0, "read failed: %s", strerror(e));
+            return -1;
+        }
+        out->len += (size_t)n;
     }
+    close(fd);
     fl_buf_reserve(out, 0); /* NUL-terminated even when empty */
     out->data[out->len] = '\0';
     return 0;
