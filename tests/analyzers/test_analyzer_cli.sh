@@ -48,6 +48,22 @@ t_contains "broken query position" "$T_ERR" ".faultline/queries/python/bad.scm:1
 t_run "all grammars" 0 "$FAULTLINE" scan tests/fixtures/parse
 t_contains "tsx read" "$T_OUT" "tests/fixtures/parse/panel.tsx:"
 
+# libgit2 loads only when something needs it (analyzers/git_lazy.c): not for a tree outside
+# any repository with no .gitignore; yes once a .gitignore turns up, and inside a repository
+mkdir -p "$tmp/plain/sub"
+printf 'package p\nfunc f(t Tx) { t.Commit() }\n' > "$tmp/plain/sub/a.go"
+t_run "no git needed" 0 env LD_DEBUG=libs "$FAULTLINE" scan "$tmp/plain"
+t_contains "plain tree scanned" "$T_OUT" "sub/a.go:2:"
+t_not_contains "libgit2 not loaded" "$T_ERR" "libgit2"
+printf 'ignored.go\n' > "$tmp/plain/sub/.gitignore"
+cp "$tmp/plain/sub/a.go" "$tmp/plain/sub/ignored.go"
+t_run "gitignore found" 0 env LD_DEBUG=libs "$FAULTLINE" scan "$tmp/plain"
+t_contains "libgit2 loaded" "$T_ERR" "libgit2"
+t_not_contains "ignored file skipped" "$T_OUT" "ignored.go"
+mkdir -p "$tmp/repo" && git init -q "$tmp/repo" && cp "$tmp/plain/sub/a.go" "$tmp/repo/"
+t_run "in a repository" 0 env LD_DEBUG=libs "$FAULTLINE" scan "$tmp/repo"
+t_contains "libgit2 loaded in a repository" "$T_ERR" "libgit2"
+
 t_run "help" 0 "$FAULTLINE" help scan
 t_contains "help usage" "$T_OUT" "usage: faultline scan"
 t_done
