@@ -52,8 +52,17 @@ void fl__last_ident(const char *s, size_t n, const char **start, size_t *len) {
 }
 
 int fl__utf16_column(const char *line_start, uint32_t col0) {
-    int units = 0;
-    for (uint32_t i = 0; i < col0;) {
+    /* most lines are ASCII up to the column: one UTF-16 unit a byte, checked 8 at a time */
+    uint32_t i = 0;
+    while (i + 8 <= col0) {
+        uint64_t w;
+        memcpy(&w, line_start + i, 8);
+        if (w & 0x8080808080808080ull) break;
+        i += 8;
+    }
+    while (i < col0 && (unsigned char)line_start[i] < 0x80) i++;
+    int units = (int)i;
+    while (i < col0) {
         unsigned char c = (unsigned char)line_start[i];
         uint32_t step = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
         if (i + step > col0) step = col0 - i;

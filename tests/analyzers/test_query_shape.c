@@ -184,12 +184,33 @@ static void test_compiled_go(void **state) {
     fl_analyzer_free(a);
 }
 
+/* UTF-16 columns (LSP, SARIF) of byte columns, ASCII fast path and multi-byte text alike. */
+static void test_utf16_columns(void **state) {
+    (void)state;
+    assert_int_equal(fl__utf16_column("", 0), 1);
+    assert_int_equal(fl__utf16_column("abcdefghijklmnopqrst", 13), 14);
+    assert_int_equal(fl__utf16_column("abcdefghijklmnop", 16), 17);
+    /* é is 2 bytes, 1 unit; 😀 is 4 bytes, 2 units (a surrogate pair) */
+    assert_int_equal(fl__utf16_column("h\xc3\xa9llo x", 7), 7);
+    assert_int_equal(fl__utf16_column("\xf0\x9f\x98\x80x", 5), 4);
+    /* past the first 8 ASCII bytes, then multi-byte */
+    assert_int_equal(fl__utf16_column("0123456789\xc3\xa9\xc3\xa9"
+                                      "ab",
+                                      15),
+                     14);
+    assert_int_equal(fl__utf16_column("012345678901234\xe2\x82\xacz", 19), 18);
+    /* multi-byte in the first word, ASCII after */
+    assert_int_equal(fl__utf16_column("\xc3\xa9"
+                                      "abcdefghijk",
+                                      12),
+                     12);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_split),
-        cmocka_unit_test(test_texts),
-        cmocka_unit_test(test_not_walkable),
-        cmocka_unit_test(test_compiled_go),
+        cmocka_unit_test(test_split),         cmocka_unit_test(test_texts),
+        cmocka_unit_test(test_not_walkable),  cmocka_unit_test(test_compiled_go),
+        cmocka_unit_test(test_utf16_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
