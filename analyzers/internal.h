@@ -194,8 +194,9 @@ typedef struct fl_query_form {
     size_t root_cap_count;
     struct fl_query_path *paths; /* rooted: where every match binds a capture */
     size_t path_count;
-    int user;   /* from a user's file (set by the caller) */
-    char *lean; /* dispatched or rooted: the lean form (see fl__query_lean_text) */
+    int user;        /* from a user's file (set by the caller) */
+    char *lean;      /* dispatched or rooted: the lean form (see fl__query_lean_text) */
+    char *lean_wild; /* rooted: the lean form with a wildcard root, type-checked too */
 } fl_query_form;
 
 /* One language's query source as patterns (NULL forms: text the reader did not understand;
@@ -224,8 +225,10 @@ char *fl__query_text(const char *src, size_t len, const fl_query_split *sp, int 
  * capture `@__t.<type>` the scanner type-checks; a dispatched pattern's root as `_` too, as
  * the dispatch query only runs at nodes of the one call-root type), the user's as written.
  * Offsets differ from the source: on a compile error, compile fl__query_text's plain text
- * for the position. Pattern i of the result is the i-th form of that class. */
-char *fl__query_lean_text(const char *src, const fl_query_split *sp, int cls);
+ * for the position. Pattern i of the result is the i-th form of that class. wild_roots: a
+ * rooted pattern's root becomes `_` with its own @__t capture (cheaper to compile on a large
+ * grammar, dearer to run: every pattern then starts at every node the query runs at). */
+char *fl__query_lean_text(const char *src, const fl_query_split *sp, int cls, int wild_roots);
 void fl__query_split_free(fl_query_split *q);
 
 struct fl_analyzer {

@@ -618,8 +618,10 @@ static void blank(char *text, size_t start, size_t end) {
 /* The lean form of a pattern, which tree-sitter compiles fast: every node step with
  * steps below it (the root too) becomes `_` plus a capture `@__t.<type>` whose type the
  * scanner checks itself (FL_PRED_TYPE). Tree-sitter analyses each typed parent step against
- * the grammar's parse table (most of a query's compile time); a wildcard parent it skips. The
- * root needs no capture: the dispatch query only runs at call-root nodes. */
+ * the grammar's parse table (most of a query's compile time); a wildcard parent it skips. A
+ * dispatched pattern's root needs no capture: the dispatch query only runs at call-root
+ * nodes. A rooted pattern keeps its typed root, or (root_cap, the wild form for grammars
+ * whose parse tables make every typed root expensive) becomes `_` with a capture too. */
 typedef struct lean_edit {
     size_t at;    /* offset in the source */
     size_t drop;  /* bytes replaced there (the type name) or 0 (an insertion) */
@@ -657,7 +659,7 @@ static int root_lean_ok(const qreader *r, size_t root, size_t end, int *first) {
     return 1;
 }
 
-static char *lean_form(const qreader *r, size_t form, size_t end, int wild_root) {
+static char *lean_form(const qreader *r, size_t form, size_t end, int wild_root, int root_cap) {
     const char *src = r->src;
     int root = form_root(r, form, end);
     int first = -1;
@@ -684,7 +686,7 @@ static char *lean_form(const qreader *r, size_t form, size_t end, int wild_root)
         if (in_alt) continue;
         edits = fl_xrealloc(edits, (count + 2) * sizeof *edits);
         edits[count++] = (lean_edit){(size_t)(e->type.s - src), e->type.n, e};
-        if ((int)i != root) edits[count++] = (lean_edit){e->end, 0, e};
+        if ((int)i != root || root_cap) edits[count++] = (lean_edit){e->end, 0, e};
     }
     if (count) qsort(edits, count, sizeof *edits, cmp_edit);
     fl_buf out = FL_BUF_INIT;
@@ -744,7 +746,7 @@ void fl__query_split(const char *src, size_t len, fl_query_split *out) {
         dkey key;
         if (root_count && dispatch_key(&r, forms[f], forms[f + 1], roots, root_count, &key)) {
             fm->dispatched = 1;
-            fm->lean = lean_form(&r, forms[f], forms[f + 1], root_count == 1);
+            fm->lean = lean_form(&r, forms[f], forms[f + 1], root_count == 1, 0);
             out->dispatch_count++;
             for (int k = 0; k < key.count; k++) {
                 out->names = fl_xrealloc(out->names, (out->name_count + 1) * sizeof *out->names);
@@ -755,9 +757,11 @@ void fl__query_split(const char *src, size_t len, fl_query_split *out) {
             }
         }
     }
-    for (size_t f = 0; f < nforms; f++)
-        if (!out->forms[f].dispatched && out->forms[f].rooted)
-            out->forms[f].lean = lean_form(&r, forms[f], forms[f + 1], 0);
+    for (size_t f = 0; f < nforms; f++) {
+        if (out->forms[f].dispatched || !out->forms[f].rooted) continue;
+        out->forms[f].lean = lean_form(&r, forms[f], forms[f + 1], 0, 0);
+        out->forms[f].lean_wild = lean_form(&r, forms[f], forms[f + 1], 1, 1);
+    }
     out->walkable = 1;
     for (size_t f = 0; f < nforms; f++) {
         const fl_query_form *fm = &out->forms[f];
@@ -801,12 +805,14 @@ char *fl__query_text(const char *src, size_t len, const fl_query_split *sp, int 
     return text;
 }
 
-char *fl__query_lean_text(const char *src, const fl_query_split *sp, int cls) {
+char *fl__query_lean_text(const char *src, const fl_query_split *sp, int cls, int wild_roots) {
     fl_buf out = FL_BUF_INIT;
     for (size_t f = 0; f < sp->form_count; f++) {
         const fl_query_form *fm = &sp->forms[f];
         if (fl__query_form_class(sp, fm) != cls) continue;
-        if (fm->lean && !fm->user)
+        if (wild_roots && fm->lean_wild && !fm->user)
+            fl_buf_puts(&out, fm->lean_wild);
+        else if (fm->lean && !fm->user)
             fl_buf_puts(&out, fm->lean);
         else
             fl_buf_append(&out, src + fm->start, fm->end - fm->start);
@@ -839,6 +845,7 @@ void fl__query_split_free(fl_query_split *q) {
         }
         free(f->paths);
         free(f->lean);
+        free(f->lean_wild);
         free(f->types);
         free(f->root_caps);
     }

@@ -121,17 +121,23 @@ static void test_texts(void **state) {
     assert_null(strstr(d, "@call.name"));
     free(d);
     /* lean texts: a dispatched pattern's root and parents become wildcards */
-    char *lean = fl__query_lean_text(go_src, &sp, FL_FORM_DISPATCH);
+    char *lean = fl__query_lean_text(go_src, &sp, FL_FORM_DISPATCH, 0);
     assert_non_null(strstr(lean, "(_\n  . function: (_ field: (field_identifier) @_fn)"
                                  " @__t.selector_expression"));
     assert_null(strstr(lean, "call_expression"));
     free(lean);
-    lean = fl__query_lean_text(go_src, &sp, FL_FORM_OTHER);
+    lean = fl__query_lean_text(go_src, &sp, FL_FORM_OTHER, 0);
     assert_non_null(strstr(lean, "(keyed_element key: (_ (identifier) @_k) @__t.literal_element"));
+    free(lean);
+    /* wildcard roots: the root is type-checked too */
+    lean = fl__query_lean_text(go_src, &sp, FL_FORM_OTHER, 1);
+    assert_non_null(strstr(lean, "(_ key: (_ (identifier) @_k) @__t.literal_element"));
+    assert_non_null(strstr(lean, "@__t.keyed_element"));
+    assert_null(strstr(lean, "(keyed_element"));
     free(lean);
     /* a user's pattern is compiled as written */
     sp.forms[5].user = 1;
-    lean = fl__query_lean_text(go_src, &sp, FL_FORM_OTHER);
+    lean = fl__query_lean_text(go_src, &sp, FL_FORM_OTHER, 1);
     assert_non_null(strstr(lean, "(keyed_element key: (literal_element (identifier) @_k)"));
     free(lean);
     fl__query_split_free(&sp);
