@@ -68,6 +68,7 @@ static void batch_malloc(void) {
     mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
     mallopt(M_TOP_PAD, 64 * 1024 * 1024);
     mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_MXFAST, 0);
 }
 
 int fl_cli_main(int argc, char **argv) {
