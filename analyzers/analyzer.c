@@ -200,6 +200,11 @@ const fl_lang_rules *fl__analyzer_rules(const fl_analyzer *ca, const fl_language
     return NULL;
 }
 
+void fl__analyzer_hint_bytes(fl_analyzer *a, const fl_language *lang, size_t bytes) {
+    for (size_t i = 0; i < a->lang_count; i++)
+        if (a->langs[i].lang == lang) a->langs[i].bytes_hint = bytes;
+}
+
 void fl_analyzer_free(fl_analyzer *a) {
     if (!a) return;
     for (size_t i = 0; i < a->lang_count; i++) fl__rules_free(&a->langs[i]);

@@ -129,6 +129,8 @@ typedef struct fl_name_set {
 
 typedef struct fl_lang_rules {
     const fl_language *lang;
+    size_t bytes_hint;        /* bytes of this language the scan will read, set before compiling;
+                               * 0: unknown (see wild_roots in rules.c) */
     fl_rule_query main;       /* every pattern not below (walk mode: run node by node) */
     fl_rule_query dispatch;   /* tried only at calls holding one of the names below */
     fl_rule_query siblings;   /* walk mode: patterns of sibling nodes, run at their parent */
@@ -242,6 +244,9 @@ struct fl_analyzer {
 
 /* The compiled rules of one language (compiling them on first use); NULL when unknown. */
 const fl_lang_rules *fl__analyzer_rules(const fl_analyzer *a, const fl_language *lang);
+/* How many bytes of `lang` a scan is about to read, before its rules compile (a small tree
+ * compiles them in the form that compiles fastest). Not for an analyzer in use elsewhere. */
+void fl__analyzer_hint_bytes(fl_analyzer *a, const fl_language *lang, size_t bytes);
 
 /* A byte range of a file's text and its first line (has: 0 while empty). */
 typedef struct fl_text_span {

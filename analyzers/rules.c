@@ -275,26 +275,33 @@ static int dispatch_enabled(void) {
     return !(v && strcmp(v, "0") == 0);
 }
 
+/* Rooted patterns compile with wildcard, type-checked roots (fl__query_lean_text) when that
+ * pays: tree-sitter analyses every typed root step against the grammar's parse table, which
+ * costs more than running the wildcard form does (every pattern then starts at every node the
+ * query runs at) on a grammar whose tables are this large (C++: 0.49 G instructions to
+ * compile with typed roots, 0.16 G with wildcard ones), or when the scan reads little of the
+ * language (Java's rules: 0.20 G against 0.10 G; the wildcard form runs about 135
+ * instructions a byte dearer, so OpenJDK's 470 files took 17 % longer with it). */
+#define FL_WILD_ROOT_STATES 5000
+#define FL_WILD_ROOT_BYTES (128u * 1024u)
+
+/* FAULTLINE_WILD_ROOTS=1 / 0 forces either form, for tests and comparisons. */
+static int wild_roots(const fl_lang_rules *r) {
+    const char *v = getenv("FAULTLINE_WILD_ROOTS");
+    if (v && (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)) return v[0] == '1';
+    if (r->bytes_hint && r->bytes_hint < FL_WILD_ROOT_BYTES) return 1;
+    return ts_language_state_count(r->lang->load()) > FL_WILD_ROOT_STATES;
+}
+
 /* Compiles the patterns of class `cls` into q: the lean text first, the plain text (source
  * offsets, so errors point at the user's file) when that fails or has a type that is not a
  * plain node type. Fills forms[i] with pattern i's form. Returns 0 or -1 with err. */
-/* Grammars whose parse tables are this large (C++, TypeScript) make tree-sitter's analysis
- * of every typed root step cost more than a run over a mid-sized tree gains from it: C++'s
- * built-in queries took 0.48 G instructions to compile with typed roots, 0.16 G with
- * wildcard ones. Smaller grammars keep typed roots, which run faster (a Java tree of 470
- * files took 17 % longer with wildcard roots). */
-#define FL_WILD_ROOT_STATES 5000
-
-static int wild_roots(const fl_language *lang) {
-    return ts_language_state_count(lang->load()) > FL_WILD_ROOT_STATES;
-}
-
 static int compile_class(fl_lang_rules *r, fl_rule_query *q, const char *source, size_t length,
                          const fl_query_part *parts, size_t part_count, fl_query_split *sp, int cls,
                          const fl_query_form ***forms, fl_error *err) {
     *forms = NULL;
     if (sp->forms && (cls == FL_FORM_DISPATCH || sp->walkable)) {
-        char *text = fl__query_lean_text(source, sp, cls, wild_roots(r->lang));
+        char *text = fl__query_lean_text(source, sp, cls, wild_roots(r));
         fl_error lean_err;
         int ok = compile_query(q, r->lang, text, strlen(text), NULL, 0, &lean_err) == 0 &&
                  fl__rules_add_type_preds(r, q) == 0;

@@ -131,6 +131,23 @@ static int run_scan(fl_index *ix, const fl_analyzer *given, const char *const *p
             return -1;
         }
         a = own;
+        /* how much of each language the scan reads: a small share compiles its rules in
+         * the form that compiles fastest */
+        const fl_language *langs[16];
+        size_t bytes[16], nl = 0;
+        for (size_t i = 0; i < list.count; i++) {
+            const fl_language *lang = fl_grammar_for_path(list.items[i].abs);
+            if (!lang) continue;
+            size_t k = 0;
+            while (k < nl && langs[k] != lang) k++;
+            if (k == nl) {
+                if (nl == 16) continue;
+                langs[nl] = lang;
+                bytes[nl++] = 0;
+            }
+            bytes[k] += list.items[i].size;
+        }
+        for (size_t k = 0; k < nl; k++) fl__analyzer_hint_bytes(own, langs[k], bytes[k]);
     }
 
     job j;

@@ -5,7 +5,9 @@
 # is byte-identical both ways on the labelled fixtures of every language, the example service,
 # real code from Debian packages when installed (etcd, hashicorp raft, Go's and Python's
 # standard libraries), and trees with user rules of every kind (dispatched, rooted, sibling
-# patterns, and a wildcard root that turns the fast paths off).
+# patterns, and a wildcard root that turns the fast paths off). Both lean forms of rooted
+# patterns are checked: typed roots and wildcard, type-checked roots (FAULTLINE_WILD_ROOTS=0
+# and 1; by default a grammar's size picks one).
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../lib.sh"
 cd "$FL_SOURCE_DIR"
@@ -17,14 +19,17 @@ same() { # name path...: both ways byte-identical, and something was found
   shift
   FAULTLINE_QUERY_DISPATCH=0 "$FAULTLINE" scan --format json --jobs 2 "$@" >"$tmp/slow.json" 2>"$tmp/slow.err"
   local rs=$?
-  "$FAULTLINE" scan --format json --jobs 2 "$@" >"$tmp/fast.json" 2>"$tmp/fast.err"
-  local rf=$?
-  t_eq "$name: exit codes" "$rf" "$rs"
-  if cmp -s "$tmp/slow.json" "$tmp/fast.json"; then
-    t_ok
-  else
-    t_fail "$name: outputs differ: $(diff "$tmp/slow.json" "$tmp/fast.json" | head -20)"
-  fi
+  for wild in "" 0 1; do
+    FAULTLINE_WILD_ROOTS=$wild "$FAULTLINE" scan --format json --jobs 2 "$@" >"$tmp/fast.json" \
+      2>"$tmp/fast.err"
+    local rf=$?
+    t_eq "$name (wild roots '$wild'): exit codes" "$rf" "$rs"
+    if cmp -s "$tmp/slow.json" "$tmp/fast.json"; then
+      t_ok
+    else
+      t_fail "$name (wild roots '$wild'): outputs differ: $(diff "$tmp/slow.json" "$tmp/fast.json" | head -20)"
+    fi
+  done
   t_contains "$name: sites found" "$(cat "$tmp/fast.json")" '"rule":'
 }
 
