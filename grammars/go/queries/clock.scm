@@ -19,7 +19,9 @@
 
 ; l.expires = time.Now().Unix() + ttl: a wall-clock expiry that other nodes or restarts will
 ; compare against their own clocks
-([(assignment_statement left: (_) @_l right: (_) @_r)
-  (short_var_declaration left: (_) @_l right: (_) @_r)] @clock.now
+((assignment_statement left: (_) @_l right: (_) @_r) @clock.now
+  (#match? @_l "(?i)(expir|deadline|lease|until)")
+  (#match? @_r "time\\.Now\\(\\)\\.Unix"))
+((short_var_declaration left: (_) @_l right: (_) @_r) @clock.now
   (#match? @_l "(?i)(expir|deadline|lease|until)")
   (#match? @_r "time\\.Now\\(\\)\\.Unix"))

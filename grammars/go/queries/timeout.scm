@@ -34,9 +34,13 @@
   (#match? @timeout.wait "(?i)(return|\\berr|timeout|timed out|cancel|break)"))
 
 ; deadline := time.Now().Add(d), ka.deadline = time.Now().Add(ttl), {deadline: time.Now().Add(d)}
-([(assignment_statement left: (_) @_l right: (expression_list . (call_expression) @_r))
-  (short_var_declaration left: (_) @_l right: (expression_list . (call_expression) @_r))
-  (keyed_element key: (literal_element (identifier) @_l) value: (literal_element (call_expression) @_r))] @timeout.call
+((assignment_statement left: (_) @_l right: (expression_list . (call_expression) @_r)) @timeout.call
+  (#match? @_l "(?i)deadline$")
+  (#match? @_r "^time\\.Now\\(\\)\\.Add\\("))
+((short_var_declaration left: (_) @_l right: (expression_list . (call_expression) @_r)) @timeout.call
+  (#match? @_l "(?i)deadline$")
+  (#match? @_r "^time\\.Now\\(\\)\\.Add\\("))
+((keyed_element key: (literal_element (identifier) @_l) value: (literal_element (call_expression) @_r)) @timeout.call
   (#match? @_l "(?i)deadline$")
   (#match? @_r "^time\\.Now\\(\\)\\.Add\\("))
 

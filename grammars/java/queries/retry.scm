@@ -2,13 +2,22 @@
 ; retry policies.
 
 ; while (...) { try { op(); break; } catch (IOException e) { Thread.sleep(backoff); } }
-([(while_statement body: (_) @_body) (for_statement body: (_) @_body)
-  (do_statement body: (_) @_body)] @retry.loop
+; (one pattern per loop type rather than an alternation: each compiles in its lean form,
+; see analyzers/query_shape.c)
+((while_statement body: (_) @_body) @retry.loop
+  (#match? @_body "(?s)catch\\s*\\(.{0,800}?(Thread\\.sleep|\\.sleep\\(|[Bb]ackoff|backOff|\\bpause\\(|LockSupport\\.park)"))
+((for_statement body: (_) @_body) @retry.loop
+  (#match? @_body "(?s)catch\\s*\\(.{0,800}?(Thread\\.sleep|\\.sleep\\(|[Bb]ackoff|backOff|\\bpause\\(|LockSupport\\.park)"))
+((do_statement body: (_) @_body) @retry.loop
   (#match? @_body "(?s)catch\\s*\\(.{0,800}?(Thread\\.sleep|\\.sleep\\(|[Bb]ackoff|backOff|\\bpause\\(|LockSupport\\.park)"))
 
 ; @Retryable on a method (Spring Retry), @Retry (Resilience4j / MicroProfile)
 (method_declaration
-  (modifiers [(annotation name: (identifier) @_a) (marker_annotation name: (identifier) @_a)] @retry.annotation)
+  (modifiers (annotation name: (identifier) @_a) @retry.annotation)
+  name: (identifier) @target
+  (#any-of? @_a "Retryable" "Retry" "Retries"))
+(method_declaration
+  (modifiers (marker_annotation name: (identifier) @_a) @retry.annotation)
   name: (identifier) @target
   (#any-of? @_a "Retryable" "Retry" "Retries"))
 
@@ -36,8 +45,13 @@
 
 ; a loop bounded by a retry counter: while (conn == null && retries++ < 3),
 ; for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++)
-([(while_statement condition: (_) @_c) (do_statement condition: (_) @_c)
-  (for_statement condition: (_) @_c)] @retry.loop
+((while_statement condition: (_) @_c) @retry.loop
+  (#match? @_c "[<>]")
+  (#match? @_c "(?i)(^|[^a-z])(max_?|num_?|n_?)?(retr(y|ies)|attempts?|tries)"))
+((do_statement condition: (_) @_c) @retry.loop
+  (#match? @_c "[<>]")
+  (#match? @_c "(?i)(^|[^a-z])(max_?|num_?|n_?)?(retr(y|ies)|attempts?|tries)"))
+((for_statement condition: (_) @_c) @retry.loop
   (#match? @_c "[<>]")
   (#match? @_c "(?i)(^|[^a-z])(max_?|num_?|n_?)?(retr(y|ies)|attempts?|tries)"))
 

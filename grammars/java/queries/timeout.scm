@@ -22,7 +22,9 @@
   (#match? @_t "(?i)^(\\d+|\\w*timeout\\w*|\\w*millis\\w*|\\w*ms)$")) @timeout.socket
 
 ; long deadline = System.nanoTime() + nanos; deadline = System.currentTimeMillis() + timeoutMs
-([(variable_declarator name: (identifier) @_l value: (_) @_r)
-  (assignment_expression left: (_) @_l right: (_) @_r)] @timeout.call
+((variable_declarator name: (identifier) @_l value: (_) @_r) @timeout.call
+  (#match? @_l "(?i)deadline$")
+  (#match? @_r "(System\\.(nanoTime|currentTimeMillis)\\(\\)\\s*\\+|Instant\\.now\\(\\)\\.plus)"))
+((assignment_expression left: (_) @_l right: (_) @_r) @timeout.call
   (#match? @_l "(?i)deadline$")
   (#match? @_r "(System\\.(nanoTime|currentTimeMillis)\\(\\)\\s*\\+|Instant\\.now\\(\\)\\.plus)"))

@@ -15,6 +15,11 @@
   (#any-of? @_k "retry" "retries" "maxRetries" "retryPolicy")) @retry.policy
 
 ; for (let i = 0; i < 5; i++) { try { return await op(); } catch (e) { await sleep(delay); } }
-([(while_statement body: (_) @_body) (for_statement body: (_) @_body)
-  (do_statement body: (_) @_body)] @retry.loop
+; (one pattern per node type rather than an alternation: each compiles in its lean form,
+; see analyzers/query_shape.c)
+((while_statement body: (_) @_body) @retry.loop
+  (#match? @_body "(?s)catch\\b.{0,800}?(\\bsleep\\(|\\bdelay\\(|\\bwait\\(|setTimeout|backoff|backOff)"))
+((for_statement body: (_) @_body) @retry.loop
+  (#match? @_body "(?s)catch\\b.{0,800}?(\\bsleep\\(|\\bdelay\\(|\\bwait\\(|setTimeout|backoff|backOff)"))
+((do_statement body: (_) @_body) @retry.loop
   (#match? @_body "(?s)catch\\b.{0,800}?(\\bsleep\\(|\\bdelay\\(|\\bwait\\(|setTimeout|backoff|backOff)"))

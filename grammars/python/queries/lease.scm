@@ -52,4 +52,5 @@
 ; fencing tokens: a parameter, keyword argument or assignment named like one
 (keyword_argument name: (identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
 (parameters (identifier) @lease.fencing (#any-of? @lease.fencing "fencingToken" "FencingToken" "fencing_token" "FENCING_TOKEN" "fenceToken" "FenceToken" "fence_token"))
-(assignment left: [(identifier) (attribute attribute: (identifier))] @lease.fencing (#match? @lease.fencing "(?i)fenc\\w*_?token$"))
+(assignment left: (identifier) @lease.fencing (#match? @lease.fencing "(?i)fenc\\w*_?token$"))
+(assignment left: (attribute attribute: (identifier)) @lease.fencing (#match? @lease.fencing "(?i)fenc\\w*_?token$"))

@@ -8,19 +8,29 @@
 
 ; for attempt in Retrying(...): / tenacity.Retrying(...)(fn) / retry_call(fn, ...)
 (call
-  . function: [(identifier) @_f (attribute attribute: (identifier) @_f)]
+  . function: (identifier) @_f
+  (#any-of? @_f "Retrying" "AsyncRetrying" "retry_call" "call_with_retry")) @retry.call
+(call
+  . function: (attribute attribute: (identifier) @_f)
   (#any-of? @_f "Retrying" "AsyncRetrying" "retry_call" "call_with_retry")) @retry.call
 
 ; urllib3 Retry(total=5, backoff_factor=...), HTTPAdapter(max_retries=...)
 (call
-  . function: [(identifier) @_f (attribute attribute: (identifier) @_f)]
+  . function: (identifier) @_f
+  (#eq? @_f "Retry")) @retry.policy
+(call
+  . function: (attribute attribute: (identifier) @_f)
   (#eq? @_f "Retry")) @retry.policy
 (call
   arguments: (argument_list (keyword_argument name: (identifier) @_k))
   (#eq? @_k "max_retries")) @retry.policy
 
 ; while True: try: op(); break / return; except SomeError: time.sleep(delay)
-([(while_statement body: (block) @_body) (for_statement body: (block) @_body)] @retry.loop
+; (one pattern per node type rather than an alternation: each compiles in its lean form,
+; see analyzers/query_shape.c)
+((while_statement body: (block) @_body) @retry.loop
+  (#match? @_body "(?s)except\\b.{0,800}?(\\bsleep\\(|backoff|\\bdelay\\b)"))
+((for_statement body: (block) @_body) @retry.loop
   (#match? @_body "(?s)except\\b.{0,800}?(\\bsleep\\(|backoff|\\bdelay\\b)"))
 
 ; reconnect with backoff across calls: if now >= self.retry_time: (logging's SocketHandler)

@@ -1,8 +1,13 @@
 ; retry.scm (Rust) — retry loops, tokio-retry, backoff.
 
 ; loop { match op().await { Ok(v) => break v, Err(e) => { sleep(delay).await; } } }
-([(loop_expression body: (block) @_body) (while_expression body: (block) @_body)
-  (for_expression body: (block) @_body)] @retry.loop
+; (one pattern per node type rather than an alternation: each compiles in its lean form,
+; see analyzers/query_shape.c)
+((loop_expression body: (block) @_body) @retry.loop
+  (#match? @_body "(?s)(Err\\b|is_err\\(\\)|\\?).{0,800}?(sleep\\(|backoff|next_backoff|delay)"))
+((while_expression body: (block) @_body) @retry.loop
+  (#match? @_body "(?s)(Err\\b|is_err\\(\\)|\\?).{0,800}?(sleep\\(|backoff|next_backoff|delay)"))
+((for_expression body: (block) @_body) @retry.loop
   (#match? @_body "(?s)(Err\\b|is_err\\(\\)|\\?).{0,800}?(sleep\\(|backoff|next_backoff|delay)"))
 
 ; Retry::spawn(strategy, action) (tokio-retry), backoff::retry(policy, op),

@@ -2,13 +2,18 @@
 
 ; tokio::time::timeout(d, fut), time::timeout(d, fut), timeout(d, fut)
 (call_expression
-  . function: [(identifier) @_f (scoped_identifier name: (identifier) @_f)]
+  . function: (identifier) @_f
+  (#any-of? @_f "timeout" "timeout_at")) @timeout.wait
+(call_expression
+  . function: (scoped_identifier name: (identifier) @_f)
   (#any-of? @_f "timeout" "timeout_at")) @timeout.wait
 
 ; stream.set_read_timeout(Some(d)), set_write_timeout, TcpStream::connect_timeout(addr, d)
 (call_expression
-  . function: [(field_expression field: (field_identifier) @_f)
-             (scoped_identifier name: (identifier) @_f)]
+  . function: (field_expression field: (field_identifier) @_f)
+  (#match? @_f "^(set_read_timeout|set_write_timeout|connect_timeout|set_timeout)$")) @timeout.socket
+(call_expression
+  . function: (scoped_identifier name: (identifier) @_f)
   (#match? @_f "^(set_read_timeout|set_write_timeout|connect_timeout|set_timeout)$")) @timeout.socket
 
 ; reqwest/tonic builders: .timeout(d), .connect_timeout(d); rx.recv_timeout(d)
