@@ -130,6 +130,14 @@ static int has_entry(const char *dir, const char *name) {
     return n > 0 && (size_t)n < sizeof p && lstat(p, &st) == 0;
 }
 
+/* Cuts an absolute path to its parent folder; 0 when it is "/" already. */
+static int to_parent(char *dir) {
+    char *slash = strrchr(dir, '/');
+    if (!slash || (slash == dir && !dir[1])) return 0;
+    *(slash == dir ? slash + 1 : slash) = 0;
+    return 1;
+}
+
 /* Whether libgit2 could find a repository holding `path`: a .git entry, or a HEAD as a bare
  * repository has, in it or a folder above. A superset of libgit2's discovery (a false yes
  * only costs libgit2's start). */
@@ -137,16 +145,11 @@ static int maybe_in_repo(const char *path) {
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", path);
     struct stat st;
-    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        char *slash = strrchr(dir, '/');
-        if (slash) *(slash == dir ? slash + 1 : slash) = 0;
-    }
-    for (;;) {
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) to_parent(dir);
+    do {
         if (has_entry(dir, ".git") || has_entry(dir, "HEAD")) return 1;
-        char *slash = strrchr(dir, '/');
-        if (!slash || (slash == dir && !dir[1])) return 0;
-        *(slash == dir ? slash + 1 : slash) = 0;
-    }
+    } while (to_parent(dir));
+    return 0;
 }
 
 static const char *relative_to(const char *abs, const char *base) {
@@ -274,9 +277,7 @@ int fl__walk(const char *const *paths, size_t count, const fl_scan_options *opts
         snprintf(dir, sizeof dir, "%s", first);
         while (!w.repo && relative_to(dir, root)) {
             if (has_entry(dir, ".gitignore")) memory_repo(&w);
-            char *slash = strrchr(dir, '/');
-            if (!slash || strcmp(dir, root) == 0) break;
-            *(slash == dir ? slash + 1 : slash) = 0;
+            if (strcmp(dir, root) == 0 || !to_parent(dir)) break;
         }
     }
     for (size_t i = 0; i < count && rc == 0; i++) {
